@@ -1,0 +1,26 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
+import { schema } from './src/schema/index.js';
+
+/**
+ * `npm run codegen`: writes the schema the code builds to `schema/schema.graphql` (sorted, so diffs
+ * stay stable) and typed documents for the operations in `test/`. A test fails when they are stale.
+ */
+const config: CodegenConfig = {
+  schema: printSchema(schema),
+  documents: ['test/**/*.test.ts'],
+  ignoreNoDocuments: true,
+  generates: {
+    'schema/schema.graphql': {
+      plugins: ['schema-ast'],
+      config: { includeDirectives: true, sort: true },
+    },
+    'test/gql/': {
+      preset: 'client',
+      config: { enumsAsTypes: true, useTypeImports: true },
+      presetConfig: { fragmentMasking: false },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import CredentialModule from '@alicloud/credentials';
+import Cs20151215 from '@alicloud/cs20151215';
+import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
+import { AckError, toAckError } from './errors.js';
+import type { ParseIssue } from './model/parse.js';
+
+/** Connect timeout for ACK calls; the SDK's own default (3 s) also cuts slow bodies short. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+/** Read timeout for ACK calls. */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+const API_VERSION = '2015-12-15';
+
+// Under ESM the SDK's default import is its CommonJS module object: the class sits on `.default`.
+const SdkClient = Cs20151215.default;
+const Credential = CredentialModule.default;
+
+export interface AckStaticCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+export interface AckClientOptions {
+  /** `host[:port]` of the ACK OpenAPI; without it the SDK derives it from `regionId`. */
+  endpoint?: string;
+  /** @default 'https' */
+  protocol?: 'http' | 'https';
+  regionId?: string;
+  /** Static credentials; without them the Alibaba Cloud default credential chain is used. */
+  credentials?: AckStaticCredentials;
+  /** @default DEFAULT_CONNECT_TIMEOUT_MS */
+  connectTimeoutMs?: number;
+  /** @default DEFAULT_READ_TIMEOUT_MS */
+  readTimeoutMs?: number;
+}
+
+/** A successful upstream answer: the parsed JSON body and ACK's request id. */
+export interface AckResponse {
+  body: unknown;
+  requestId?: string;
+}
+
+export type { ParseIssue };
+
+/**
+ * The one way to talk to ACK: the official SDK's client, which signs every call
+ * (ACS3-HMAC-SHA256) and owns the transport. Bodies are read raw through `callApi` and parsed
+ * at this edge by the model tables, because the SDK's typed models drop unknown fields and
+ * throw on one odd value for a whole call.
+ */
+export class AckClient {
+  /**
+   * Identifies who is asked and as whom, without revealing credentials: the cache keys on it,
+   * so different endpoints or credentials never share entries.
+   */
+  readonly identity: string;
+  private readonly sdk: InstanceType<typeof SdkClient>;
+  private readonly runtime: $dara.RuntimeOptions;
+
+  constructor(options: AckClientOptions) {
+    const protocol = options.protocol ?? 'https';
+    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const config = new $OpenApiUtil.Config({
+      endpoint: options.endpoint,
+      regionId: options.regionId,
+      protocol,
+      connectTimeout,
+      readTimeout,
+      ...(options.credentials
+        ? {
+            accessKeyId: options.credentials.accessKeyId,
+            accessKeySecret: options.credentials.accessKeySecret,
+            securityToken: options.credentials.securityToken,
+          }
+        : { credential: new Credential() }),
+    });
+    this.sdk = new SdkClient(config);
+    // Leave keepAlive unset: setting it makes the SDK build a new agent per request.
+    this.runtime = new $dara.RuntimeOptions({ connectTimeout, readTimeout });
+    const who = options.credentials
+      ? `ak:${createHash('sha256').update(options.credentials.accessKeyId).update('\0').update(options.credentials.securityToken ?? '').digest('hex').slice(0, 16)}`
+      : 'default-credential-chain';
+    this.identity = `${protocol}://${options.endpoint ?? `region:${options.regionId ?? ''}`}|${who}`;
+  }
+
+  /**
+   * GET one ACK ROA resource and return its parsed JSON body. Path segments are percent-encoded
+   * here; callers still validate ids before they get this far.
+   */
+  async get(
+    action: string,
+    pathSegments: readonly string[],
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<AckResponse> {
+    const pathname = `/${pathSegments.map((segment) => $dara.URL.percentEncode(segment)).join('/')}`;
+    const params = new $OpenApiUtil.Params({
+      action,
+      version: API_VERSION,
+      protocol: 'HTTPS',
+      pathname,
+      method: 'GET',
+      authType: 'AK',
+      style: 'ROA',
+      reqBodyType: 'json',
+      bodyType: 'string',
+    });
+    const definedQuery: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) definedQuery[key] = String(value);
+    }
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(definedQuery) });
+    let response: { body?: unknown; headers?: Record<string, string> };
+    try {
+      response = await this.sdk.callApi(params, request, this.runtime);
+    } catch (error) {
+      throw toAckError(error);
+    }
+    const requestId = response.headers?.['x-acs-request-id'];
+    let body: unknown;
+    try {
+      body = JSON.parse(String(response.body));
+    } catch {
+      throw new AckError('BAD_RESPONSE', `ACK answered ${action} with a body that is not JSON.`, {
+        requestId,
+      });
+    }
+    return { body, requestId: requestId ?? readRequestId(body) };
+  }
+}
+
+function readRequestId(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const value = (body as Record<string, unknown>).requestId ?? (body as Record<string, unknown>).RequestId;
+  return typeof value === 'string' ? value : undefined;
+}

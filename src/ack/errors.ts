@@ -1,0 +1,120 @@
+import { AlibabaCloudError, ThrottlingError } from '@alicloud/openapi-core';
+
+/**
+ * What went wrong upstream, in the gateway's terms. The schema turns each kind into the
+ * `extensions.code` of API.md; this layer knows nothing of GraphQL.
+ */
+export type AckErrorKind =
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'THROTTLED'
+  | 'TIMEOUT'
+  | 'UNAVAILABLE'
+  | 'BAD_RESPONSE';
+
+export interface AckErrorDetails {
+  /** ACK's own error code (`ErrorClusterNotFound`, `Throttling.User`, ...), when it sent one. */
+  upstreamCode?: string;
+  /** ACK's request id, for support tickets. */
+  requestId?: string;
+  statusCode?: number;
+  /** How long ACK asked us to wait before retrying (throttling), in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** A failure of one upstream call, safe to show: it never carries credentials or headers. */
+export class AckError extends Error {
+  override readonly name = 'AckError';
+
+  constructor(
+    readonly kind: AckErrorKind,
+    message: string,
+    readonly details: AckErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+const FORBIDDEN_CODES = new Set(['StatusForbidden', 'ErrorCheckAcl', 'Forbidden.RAM', 'Forbidden']);
+const NOT_FOUND_CODES = new Set(['ErrorClusterNotFound', 'ErrorNodePoolNotFound']);
+/** The gateway's own credentials or clock are wrong: ACK is unusable until an operator acts. */
+const CREDENTIAL_CODE_PREFIXES = [
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'InvalidSecurityToken',
+  'InvalidCredentials',
+  'InvalidTimeStamp',
+  'SignatureNonceUsed',
+  'MissingAuthorization',
+  'InvalidAuthorization',
+];
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+const TIMEOUT_ERROR_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The SDK writes "undefined" into absent fields; never pass that on. */
+const present = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' && value !== 'undefined' ? value : undefined;
+
+function fromCloudError(error: AlibabaCloudError): AckError {
+  const upstreamCode = present(error.code);
+  const details: AckErrorDetails = {
+    upstreamCode,
+    requestId: present(error.requestId),
+    statusCode: error.statusCode,
+  };
+  if (error instanceof ThrottlingError || upstreamCode?.includes('Throttling')) {
+    if (typeof error.retryAfter === 'number' && error.retryAfter > 0) {
+      details.retryAfterMs = error.retryAfter;
+    }
+    return new AckError('THROTTLED', 'ACK throttled the request; retry later.', details);
+  }
+  if (upstreamCode && NOT_FOUND_CODES.has(upstreamCode)) {
+    return new AckError('NOT_FOUND', `ACK answered ${upstreamCode}.`, details);
+  }
+  if (error.statusCode === 403 || (upstreamCode && FORBIDDEN_CODES.has(upstreamCode))) {
+    return new AckError('FORBIDDEN', 'ACK denied access to this resource.', details);
+  }
+  if (upstreamCode && CREDENTIAL_CODE_PREFIXES.some((prefix) => upstreamCode.startsWith(prefix))) {
+    return new AckError(
+      'UNAVAILABLE',
+      'ACK rejected the gateway credentials; the operator must check them.',
+      details,
+    );
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 500) {
+    return new AckError('UNAVAILABLE', `ACK failed with HTTP ${error.statusCode}.`, details);
+  }
+  return new AckError('BAD_RESPONSE', `ACK refused the request (${upstreamCode ?? error.statusCode}).`, details);
+}
+
+/**
+ * Maps a failure the SDK threw to an `AckError`. Only failures known to come from the upstream
+ * or the network are mapped; anything else is rethrown so the server masks it as a bug.
+ */
+export function toAckError(error: unknown): AckError {
+  if (error instanceof AckError) return error;
+  if (error instanceof AlibabaCloudError) return fromCloudError(error);
+  if (error instanceof SyntaxError) {
+    // The SDK parses every error body as JSON: an HTML 502 from a proxy ends up here.
+    return new AckError('BAD_RESPONSE', 'ACK answered with a body that is not JSON.');
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error.name === 'RequestTimeoutError' || (code && TIMEOUT_ERROR_CODES.has(code))) {
+      return new AckError('TIMEOUT', 'ACK did not answer in time.');
+    }
+    if (code && CONNECTION_ERROR_CODES.has(code)) {
+      return new AckError('UNAVAILABLE', `Could not reach ACK (${code}).`);
+    }
+  }
+  throw error;
+}

@@ -1,0 +1,92 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance, useReadinessCheck } from 'graphql-yoga';
+import type { AckApi } from './ack/ack-api.js';
+import { type Context, createContext } from './context.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+
+/** The query GraphiQL opens with: a tour of the graph's main paths. */
+export const EXAMPLE_QUERY = /* GraphQL */ `# ACK node pools as a graph. Put a cluster id below and run (Ctrl-Enter).
+# The docs pane (top left) describes every field.
+query ClusterNodePools($clusterId: ID!) {
+  cluster(id: $clusterId) {
+    id
+    nodePools {
+      id
+      name
+      type
+      isDefault
+      created
+      status { state totalNodes healthyNodes servingNodes }
+      autoScaling { enable type minInstances maxInstances }
+      scalingGroup { instanceTypes desiredSize dataDisks { category size encrypted } }
+      kubernetesConfig { runtime runtimeVersion labels { key value } taints { key value effect } }
+    }
+  }
+}
+`;
+
+/** How long a readiness answer is reused, so probes do not hammer ACK's rate limits. */
+export const READINESS_CACHE_MS = 5_000;
+
+export interface AppOptions {
+  ack: AckApi;
+  logger: Logger;
+  /** Serve GraphiQL (entirely from this process, no CDN) on a browser GET of /graphql. @default true */
+  graphiql?: boolean;
+  /** Variables GraphiQL opens with, e.g. a real cluster id. */
+  graphiqlVariables?: Record<string, unknown>;
+}
+
+export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** The gateway as a fetch-style handler; it never listens (main.ts and tests decide that). */
+export function createApp(options: AppOptions): App {
+  const { ack, logger } = options;
+  // GraphiQL's page inlines its ~9 MB bundle: render it once, not per request.
+  let graphiqlPage: string | undefined;
+  let readiness: { at: number; ok: boolean } | undefined;
+
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    maskedErrors: true,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, args.filter((arg) => !(arg instanceof Error)).map(String).join(' ') || 'error'),
+    },
+    context: ({ request }) => createContext(ack, logger, request),
+    graphiql:
+      options.graphiql === false
+        ? false
+        : {
+            title: 'ACK node-pool gateway',
+            defaultQuery: EXAMPLE_QUERY,
+            ...(options.graphiqlVariables
+              ? { defaultVariableEditorOpen: true, variables: JSON.stringify(options.graphiqlVariables, null, 2) }
+              : {}),
+          },
+    renderGraphiQL: (graphiqlOptions) => {
+      graphiqlPage ??= renderGraphiQL(graphiqlOptions);
+      return graphiqlPage;
+    },
+    plugins: [
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          const now = Date.now();
+          if (!readiness || now - readiness.at > READINESS_CACHE_MS) {
+            const result = await ack.ping();
+            if (!result.ok) logger.warn({ reason: result.reason }, 'ACK is not reachable with the configured credentials');
+            readiness = { at: now, ok: result.ok };
+          }
+          return readiness.ok;
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL_MS } from './ack/ack-cache.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './ack/ack-client.js';
+
+export const DEFAULT_PORT = 4000;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => (value === '' ? undefined : ['1', 'true', 'yes'].includes(value)))
+  .optional();
+const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** Every environment variable the gateway reads; nothing else reads `process.env`. */
+const EnvSchema = z
+  .object({
+    PORT: count(DEFAULT_PORT).pipe(z.number().max(65_535)),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ACK_ENDPOINT: optionalString.refine((value) => value === undefined || !value.includes('://'), {
+      message: 'must be host[:port] without a scheme; set ACK_PROTOCOL for http',
+    }),
+    ACK_PROTOCOL: z.enum(['http', 'https']).default('https'),
+    ACK_CONNECT_TIMEOUT_MS: count(DEFAULT_CONNECT_TIMEOUT_MS, 1),
+    ACK_READ_TIMEOUT_MS: count(DEFAULT_READ_TIMEOUT_MS, 1),
+    ACK_SIMULATOR: flag,
+    ALIBABA_CLOUD_REGION_ID: optionalString,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString,
+    ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
+    CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
+    CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
+    GRAPHIQL: flag,
+    SIMULATOR_CLUSTERS: count(3, 1),
+    SIMULATOR_NODE_POOLS: count(5, 0),
+    SIMULATOR_LATENCY_MS: count(0),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+        message: 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  graphiql: boolean;
+  cache: { ttlMs: number; maxEntries: number };
+  ack: {
+    endpoint?: string;
+    protocol: 'http' | 'https';
+    regionId?: string;
+    credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+  };
+  /** Set when the embedded ACK simulator is to be started instead of calling ACK. */
+  simulator?: { clusters: number; nodePoolsPerCluster: number; latencyMs: number };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once. Every problem is reported at once; secrets never appear in the
+ * message (zod reports paths and rules, not values).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const credentials =
+    e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+      ? {
+          accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID,
+          accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+          securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN,
+        }
+      : undefined;
+  // Nothing says where ACK is nor who we are: run against the embedded simulator.
+  const nothingConfigured = !e.ACK_ENDPOINT && !e.ALIBABA_CLOUD_REGION_ID && !credentials;
+  const useSimulator = e.ACK_SIMULATOR ?? nothingConfigured;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL ?? true,
+    cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
+    ack: {
+      endpoint: e.ACK_ENDPOINT,
+      protocol: e.ACK_PROTOCOL,
+      regionId: e.ALIBABA_CLOUD_REGION_ID,
+      credentials,
+      connectTimeoutMs: e.ACK_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: e.ACK_READ_TIMEOUT_MS,
+    },
+    simulator: useSimulator
+      ? {
+          clusters: e.SIMULATOR_CLUSTERS,
+          nodePoolsPerCluster: e.SIMULATOR_NODE_POOLS,
+          latencyMs: e.SIMULATOR_LATENCY_MS,
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AckApi } from './ack/ack-api.js';
+import { AckCache } from './ack/ack-cache.js';
+import { AckClient } from './ack/ack-client.js';
+import { createApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** How long in-flight requests may take to finish after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Starts the embedded ACK simulator with a fresh key pair and points the config at it. */
+async function startSimulator(config: Config, logger: Logger) {
+  const settings = config.simulator;
+  if (!settings) return { config, stop: async () => {}, firstClusterId: undefined };
+  const { createAckSimulator } = await import('./simulator/index.js');
+  const credentials = {
+    accessKeyId: `LTAIsim${randomBytes(8).toString('hex')}`,
+    accessKeySecret: randomBytes(24).toString('base64url'),
+  };
+  const simulator = createAckSimulator({
+    ...credentials,
+    clusterCount: settings.clusters,
+    nodePoolsPerCluster: settings.nodePoolsPerCluster,
+    latencyMs: settings.latencyMs,
+  });
+  const { endpoint } = await simulator.listen(0, '127.0.0.1');
+  logger.info(
+    { endpoint, clusters: simulator.clusters.map((cluster) => cluster.id) },
+    'No ACK endpoint or credentials configured: serving from the embedded ACK simulator (signed calls over HTTP on loopback)',
+  );
+  return {
+    config: { ...config, ack: { ...config.ack, endpoint, protocol: 'http' as const, credentials } },
+    stop: () => simulator.close(),
+    firstClusterId: simulator.clusters[0]?.id,
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const simulator = await startSimulator(config, logger);
+  config = simulator.config;
+
+  const client = new AckClient(config.ack);
+  const ack = new AckApi(client, new AckCache(config.cache), logger);
+  const app = createApp({
+    ack,
+    logger,
+    graphiql: config.graphiql,
+    graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
+  });
+  const server = createServer(app);
+  server.listen(config.port, config.host, () => {
+    logger.info(
+      {
+        url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`,
+        upstream: `${config.ack.protocol}://${config.ack.endpoint ?? `(region ${config.ack.regionId ?? 'unset'})`}`,
+        credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
+        cacheTtlMs: config.cache.ttlMs,
+      },
+      'ACK node-pool gateway listening',
+    );
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('In-flight requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await simulator.stop();
+      logger.info('Stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

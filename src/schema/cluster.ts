@@ -1,0 +1,73 @@
+import { builder } from './builder.js';
+import { badUserInput, nullIfNotFound } from './errors.js';
+import { assertAckId } from './ids.js';
+import { NodePoolRef, filterNodePools, nodePoolKey } from './node-pool.js';
+
+/** A cluster as the graph knows it before anything is loaded: its id. */
+export interface ClusterShape {
+  id: string;
+}
+
+/** The most ids one `clusters(ids:)` call may ask for. */
+export const MAX_CLUSTER_IDS = 100;
+
+export const ClusterRef = builder.objectRef<ClusterShape>('Cluster');
+
+ClusterRef.implement({
+  description:
+    'An ACK (Container Service for Kubernetes) cluster. Its node pools come from one ' +
+    '`DescribeClusterNodePools` call per request, however many fields ask for them.',
+  fields: (t) => ({
+    id: t.exposeID('id', { nullable: false, description: 'Cluster ID.' }),
+    nodePools: t.field({
+      type: [NodePoolRef],
+      nullable: { list: true, items: false },
+      description:
+        'The node pools of the cluster. Null with an error when ACK could not be asked, ' +
+        'so one cluster failing never hides the rest of the answer.',
+      args: { name: t.arg.string({ description: 'Only the node pool with exactly this name.' }) },
+      resolve: async (cluster, args, ctx) => {
+        const list = await nullIfNotFound(ctx.loaders.nodePools.load(cluster.id));
+        return list && filterNodePools(list.nodePools, args);
+      },
+    }),
+    nodePool: t.field({
+      type: NodePoolRef,
+      description: 'One node pool of the cluster by its id; null when there is none.',
+      args: { id: t.arg.id({ required: true, description: 'Node pool ID.' }) },
+      resolve: (cluster, args) => nodePoolKey(cluster.id, assertAckId(String(args.id), 'id')),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  cluster: t.field({
+    type: ClusterRef,
+    description: 'A cluster by its id; null when ACK answers ErrorClusterNotFound.',
+    args: { id: t.arg.id({ required: true, description: 'Cluster ID.' }) },
+    resolve: async (_root, args, ctx) => {
+      const id = assertAckId(String(args.id), 'id');
+      const list = await nullIfNotFound(ctx.loaders.nodePools.load(id));
+      return list && { id };
+    },
+  }),
+  clusters: t.field({
+    type: [ClusterRef],
+    nullable: { list: false, items: true },
+    description:
+      'Clusters by id, in the order asked; null where a cluster does not exist, and null with an ' +
+      `error where its id is malformed or ACK failed for it. At most ${MAX_CLUSTER_IDS} ids.`,
+    args: { ids: t.arg.idList({ required: true, description: 'Cluster IDs.' }) },
+    resolve: (_root, args, ctx) => {
+      if (args.ids.length > MAX_CLUSTER_IDS) {
+        throw badUserInput(`At most ${MAX_CLUSTER_IDS} ids per call; got ${args.ids.length}.`, 'ids');
+      }
+      // One promise per id: a malformed id or a failing cluster nulls only its own entry.
+      return args.ids.map(async (rawId, index) => {
+        const id = assertAckId(String(rawId), `ids[${index}]`);
+        const list = await nullIfNotFound(ctx.loaders.nodePools.load(id));
+        return list && { id };
+      });
+    },
+  }),
+}));

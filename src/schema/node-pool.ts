@@ -1,0 +1,91 @@
+import type { AckClusterNodePool } from '../ack/ack-api.js';
+import { AckNodePoolSpec } from '../ack/model/node-pool.js';
+import { ackFields } from './ack-types.js';
+import { builder } from './builder.js';
+import { ClusterRef } from './cluster.js';
+import { isNotFound, nullIfNotFound, toGraphQLError } from './errors.js';
+import { assertAckId } from './ids.js';
+
+/** The dataloader key of one node pool: `clusterId/nodePoolId` (ids never contain `/`). */
+export const nodePoolKey = (clusterId: string, nodePoolId: string): string => `${clusterId}/${nodePoolId}`;
+
+export interface NodePoolFilter {
+  name?: string | null;
+}
+
+/** Applies list-field filters to a cluster's one cached list: no extra upstream call. */
+export function filterNodePools(
+  nodePools: readonly AckClusterNodePool[],
+  filter: NodePoolFilter,
+): readonly AckClusterNodePool[] {
+  const { name } = filter;
+  return name == null ? nodePools : nodePools.filter((pool) => pool.name === name);
+}
+
+/**
+ * A pool that does not exist loads as null, and the nullable fields answer null without an error.
+ * The plugin's types only name values and errors, hence the cast.
+ */
+const MISSING = null as unknown as AckClusterNodePool;
+
+/**
+ * NodePool is loadable by `clusterId/id`: every access path (`nodePool`, `cluster.nodePool`,
+ * later federation references) resolves through the cluster's one node-pool list.
+ */
+export const NodePoolRef = builder.loadableObjectRef<AckClusterNodePool, string>('NodePool', {
+  load: (keys, ctx) =>
+    Promise.all(
+      keys.map(async (key) => {
+        const [clusterId = '', nodePoolId] = key.split('/');
+        try {
+          const list = await ctx.loaders.nodePools.load(clusterId);
+          return list.nodePools.find((pool) => pool.nodepool_id === nodePoolId) ?? MISSING;
+        } catch (error) {
+          return isNotFound(error) ? MISSING : (toGraphQLError(error) as Error);
+        }
+      }),
+    ),
+});
+
+NodePoolRef.implement({
+  description: AckNodePoolSpec.description,
+  fields: (t) => ({
+    ...ackFields(t, AckNodePoolSpec),
+    clusterId: t.exposeID('clusterId', { nullable: false, description: 'ID of the cluster the node pool belongs to.' }),
+    cluster: t.field({
+      type: ClusterRef,
+      nullable: false,
+      description: 'The cluster the node pool belongs to.',
+      resolve: (pool) => ({ id: pool.clusterId }),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  nodePools: t.field({
+    type: [NodePoolRef],
+    nullable: { list: true, items: false },
+    description:
+      "A cluster's node pools (DescribeClusterNodePools). Null when the cluster does not exist; " +
+      'null with an error when ACK could not be asked.',
+    args: {
+      clusterId: t.arg.id({ required: true, description: 'Cluster ID.' }),
+      name: t.arg.string({ description: 'Only the node pool with exactly this name.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const clusterId = assertAckId(String(args.clusterId), 'clusterId');
+      const list = await nullIfNotFound(ctx.loaders.nodePools.load(clusterId));
+      return list && filterNodePools(list.nodePools, args);
+    },
+  }),
+  nodePool: t.field({
+    type: NodePoolRef,
+    description: 'One node pool by cluster id and node pool id; null when either does not exist.',
+    args: {
+      clusterId: t.arg.id({ required: true, description: 'Cluster ID.' }),
+      id: t.arg.id({ required: true, description: 'Node pool ID.' }),
+    },
+    resolve: (_root, args) =>
+      nodePoolKey(assertAckId(String(args.clusterId), 'clusterId'), assertAckId(String(args.id), 'id')),
+  }),
+}));
