@@ -10,6 +10,8 @@ const config: CodegenConfig = {
   schema: printSchema(schema),
   documents: ['test/**/*.test.ts'],
   ignoreNoDocuments: true,
+  // Relative imports with `.js`, as NodeNext resolution requires.
+  emitLegacyCommonJSImports: false,
   generates: {
     'schema/schema.graphql': {
       plugins: ['schema-ast'],

@@ -1,5 +1,5 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { AckApi } from './ack/ack-api.js';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
@@ -57,7 +57,14 @@ export function createApp(options: AppOptions): App {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, args.filter((arg) => !(arg instanceof Error)).map(String).join(' ') || 'error'),
+      error: (...args) =>
+        logger.error(
+          { err: args.find((arg) => arg instanceof Error) },
+          args
+            .filter((arg) => !(arg instanceof Error))
+            .map(String)
+            .join(' ') || 'error',
+        ),
     },
     context: ({ request }) => createContext(ack, logger, request),
     graphiql:
@@ -67,7 +74,10 @@ export function createApp(options: AppOptions): App {
             title: 'ACK node-pool gateway',
             defaultQuery: EXAMPLE_QUERY,
             ...(options.graphiqlVariables
-              ? { defaultVariableEditorOpen: true, variables: JSON.stringify(options.graphiqlVariables, null, 2) }
+              ? {
+                  defaultVariableEditorOpen: true,
+                  variables: JSON.stringify(options.graphiqlVariables, null, 2),
+                }
               : {}),
           },
     renderGraphiQL: (graphiqlOptions) => {
@@ -81,7 +91,8 @@ export function createApp(options: AppOptions): App {
           const now = Date.now();
           if (!readiness || now - readiness.at > READINESS_CACHE_MS) {
             const result = await ack.ping();
-            if (!result.ok) logger.warn({ reason: result.reason }, 'ACK is not reachable with the configured credentials');
+            if (!result.ok)
+              logger.warn({ reason: result.reason }, 'ACK is not reachable with the configured credentials');
             readiness = { at: now, ok: result.ok };
           }
           return readiness.ok;

@@ -38,15 +38,6 @@ const EnvSchema = z
     SIMULATOR_CLUSTERS: count(3, 1),
     SIMULATOR_NODE_POOLS: count(5, 0),
     SIMULATOR_LATENCY_MS: count(0),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
-        message: 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
-      });
-    }
   });
 
 export interface Config {
@@ -77,8 +68,15 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  if (Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim())) {
+    problems.push(
+      '  ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
+    );
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;

@@ -45,7 +45,10 @@ export class AckApi {
    */
   async ping(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
-      await this.client.get('DescribeClustersV1', ['api', 'v1', 'clusters'], { page_number: 1, page_size: 1 });
+      await this.client.get('DescribeClustersV1', ['api', 'v1', 'clusters'], {
+        page_number: 1,
+        page_size: 1,
+      });
       return { ok: true };
     } catch (error) {
       if (error instanceof AckError) {
@@ -57,7 +60,8 @@ export class AckApi {
   }
 
   private parseNodePools(clusterId: string, body: unknown, requestId?: string): AckClusterNodePool[] {
-    const items = typeof body === 'object' && body !== null ? (body as { nodepools?: unknown }).nodepools : undefined;
+    const items =
+      typeof body === 'object' && body !== null ? (body as { nodepools?: unknown }).nodepools : undefined;
     if (items === undefined || items === null) return [];
     if (!Array.isArray(items)) {
       throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClusterNodePools without a node pool list.', {

@@ -81,7 +81,12 @@ export class AckClient {
     // Leave keepAlive unset: setting it makes the SDK build a new agent per request.
     this.runtime = new $dara.RuntimeOptions({ connectTimeout, readTimeout });
     const who = options.credentials
-      ? `ak:${createHash('sha256').update(options.credentials.accessKeyId).update('\0').update(options.credentials.securityToken ?? '').digest('hex').slice(0, 16)}`
+      ? `ak:${createHash('sha256')
+          .update(options.credentials.accessKeyId)
+          .update('\0')
+          .update(options.credentials.securityToken ?? '')
+          .digest('hex')
+          .slice(0, 16)}`
       : 'default-credential-chain';
     this.identity = `${protocol}://${options.endpoint ?? `region:${options.regionId ?? ''}`}|${who}`;
   }

@@ -93,7 +93,11 @@ function fromCloudError(error: AlibabaCloudError): AckError {
   if (error.statusCode !== undefined && error.statusCode >= 500) {
     return new AckError('UNAVAILABLE', `ACK failed with HTTP ${error.statusCode}.`, details);
   }
-  return new AckError('BAD_RESPONSE', `ACK refused the request (${upstreamCode ?? error.statusCode}).`, details);
+  return new AckError(
+    'BAD_RESPONSE',
+    `ACK refused the request (${upstreamCode ?? error.statusCode}).`,
+    details,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
 import { badUserInput, nullIfNotFound } from './errors.js';
 import { assertAckId } from './ids.js';
-import { NodePoolRef, filterNodePools, nodePoolKey } from './node-pool.js';
+import { filterNodePools, NodePoolRef, nodePoolKey } from './node-pool.js';
 
 /** A cluster as the graph knows it before anything is loaded: its id. */
 export interface ClusterShape {

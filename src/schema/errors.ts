@@ -10,7 +10,8 @@ const CODES: Record<Exclude<AckErrorKind, 'NOT_FOUND'>, string> = {
   BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
 };
 
-export const isNotFound = (error: unknown): boolean => error instanceof AckError && error.kind === 'NOT_FOUND';
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof AckError && error.kind === 'NOT_FOUND';
 
 /**
  * The GraphQL face of an upstream failure: a stable code, ACK's code and request id when it

@@ -51,7 +51,10 @@ NodePoolRef.implement({
   description: AckNodePoolSpec.description,
   fields: (t) => ({
     ...ackFields(t, AckNodePoolSpec),
-    clusterId: t.exposeID('clusterId', { nullable: false, description: 'ID of the cluster the node pool belongs to.' }),
+    clusterId: t.exposeID('clusterId', {
+      nullable: false,
+      description: 'ID of the cluster the node pool belongs to.',
+    }),
     cluster: t.field({
       type: ClusterRef,
       nullable: false,

@@ -63,21 +63,22 @@ export const UNKNOWN_ENUM_VALUE = 'UNKNOWN';
 export type JsonObject = { [key: string]: unknown };
 
 /** The TypeScript shape of a parsed value of a spec. */
-export type Infer<T> = T extends ScalarSpec<'id' | 'string' | 'datetime'>
-  ? string
-  : T extends ScalarSpec<'int' | 'float'>
-    ? number
-    : T extends ScalarSpec<'boolean'>
-      ? boolean
-      : T extends ScalarSpec<'json'>
-        ? JsonObject
-        : T extends EnumSpec<infer V>
-          ? V | typeof UNKNOWN_ENUM_VALUE
-          : T extends ListSpec<infer I>
-            ? Array<Infer<I>>
-            : T extends ObjectSpec<infer F>
-              ? InferObject<F>
-              : never;
+export type Infer<T> =
+  T extends ScalarSpec<'id' | 'string' | 'datetime'>
+    ? string
+    : T extends ScalarSpec<'int' | 'float'>
+      ? number
+      : T extends ScalarSpec<'boolean'>
+        ? boolean
+        : T extends ScalarSpec<'json'>
+          ? JsonObject
+          : T extends EnumSpec<infer V>
+            ? V | typeof UNKNOWN_ENUM_VALUE
+            : T extends ListSpec<infer I>
+              ? Array<Infer<I>>
+              : T extends ObjectSpec<infer F>
+                ? InferObject<F>
+                : never;
 
 type RequiredKeys<F extends Fields> = {
   [K in keyof F]: F[K] extends { required: true } ? K : never;
@@ -129,4 +130,4 @@ export const field = <T extends TypeSpec, const O extends FieldOptions = {}>(
   type: T,
   description: string,
   options?: O,
-): FieldSpec<T> & O => ({ type, description, ...options }) as FieldSpec<T> & O;
+): FieldSpec<T> & NoInfer<O> => ({ type, description, ...options }) as FieldSpec<T> & NoInfer<O>;

@@ -32,8 +32,7 @@ export interface ParseIssue {
 const INTEGER_PATTERN = /^-?\d+$/;
 const NUMBER_PATTERN = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 /** RFC 3339 date-time; ACK adds up to nine fractional digits and an offset. */
-const DATE_TIME_PATTERN =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
+const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,9 +61,7 @@ function parseValue(
       if (typeof value === 'number') return Number.isSafeInteger(value) ? value : INVALID;
       if (typeof value === 'string') {
         if (value === '') return null;
-        return INTEGER_PATTERN.test(value) && Number.isSafeInteger(Number(value))
-          ? Number(value)
-          : INVALID;
+        return INTEGER_PATTERN.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : INVALID;
       }
       return INVALID;
     case 'float':
@@ -146,7 +143,8 @@ export function parseObject<T extends ParsedObject>(
       issues.push({ path: fieldPath, expected: describeType(fieldSpec.type) });
       if (fieldSpec.required) return null;
       result[key] = null;
-      (result[INVALID_KEYS] ??= new Set()).add(key);
+      result[INVALID_KEYS] ??= new Set();
+      result[INVALID_KEYS].add(key);
     } else {
       result[key] = value;
     }
