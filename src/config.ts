@@ -16,29 +16,28 @@ const flag = z
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 /** Every environment variable the gateway reads; nothing else reads `process.env`. */
-const EnvSchema = z
-  .object({
-    PORT: count(DEFAULT_PORT).pipe(z.number().max(65_535)),
-    HOST: z.string().default('0.0.0.0'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ACK_ENDPOINT: optionalString.refine((value) => value === undefined || !value.includes('://'), {
-      message: 'must be host[:port] without a scheme; set ACK_PROTOCOL for http',
-    }),
-    ACK_PROTOCOL: z.enum(['http', 'https']).default('https'),
-    ACK_CONNECT_TIMEOUT_MS: count(DEFAULT_CONNECT_TIMEOUT_MS, 1),
-    ACK_READ_TIMEOUT_MS: count(DEFAULT_READ_TIMEOUT_MS, 1),
-    ACK_SIMULATOR: flag,
-    ALIBABA_CLOUD_REGION_ID: optionalString,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString,
-    ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
-    CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
-    CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
-    GRAPHIQL: flag,
-    SIMULATOR_CLUSTERS: count(3, 1),
-    SIMULATOR_NODE_POOLS: count(5, 0),
-    SIMULATOR_LATENCY_MS: count(0),
-  });
+const EnvSchema = z.object({
+  PORT: count(DEFAULT_PORT).pipe(z.number().max(65_535)),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACK_ENDPOINT: optionalString.refine((value) => value === undefined || !value.includes('://'), {
+    message: 'must be host[:port] without a scheme; set ACK_PROTOCOL for http',
+  }),
+  ACK_PROTOCOL: z.enum(['http', 'https']).default('https'),
+  ACK_CONNECT_TIMEOUT_MS: count(DEFAULT_CONNECT_TIMEOUT_MS, 1),
+  ACK_READ_TIMEOUT_MS: count(DEFAULT_READ_TIMEOUT_MS, 1),
+  ACK_SIMULATOR: flag,
+  ALIBABA_CLOUD_REGION_ID: optionalString,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString,
+  ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
+  CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
+  CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
+  GRAPHIQL: flag,
+  SIMULATOR_CLUSTERS: count(3, 1),
+  SIMULATOR_NODE_POOLS: count(5, 0),
+  SIMULATOR_LATENCY_MS: count(0),
+});
 
 export interface Config {
   port: number;
@@ -71,7 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  if (Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim())) {
+  if (
+    Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim())
+  ) {
     problems.push(
       '  ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
     );

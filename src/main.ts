@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AckApi } from './ack/ack-api.js';
 import { AckCache } from './ack/ack-cache.js';
 import { AckClient } from './ack/ack-client.js';
@@ -62,9 +63,10 @@ async function main(): Promise<void> {
   });
   const server = createServer(app);
   server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
     logger.info(
       {
-        url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`,
+        url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`,
         upstream: `${config.ack.protocol}://${config.ack.endpoint ?? `(region ${config.ack.regionId ?? 'unset'})`}`,
         credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
         cacheTtlMs: config.cache.ttlMs,

@@ -14,7 +14,9 @@ import { schema } from '../src/schema/index.js';
 
 const ownTypes = (): GraphQLNamedType[] =>
   Object.values(schema.getTypeMap()).filter(
-    (type) => !isIntrospectionType(type) && !(isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)),
+    (type) =>
+      !isIntrospectionType(type) &&
+      !(isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)),
   );
 
 describe('schema', () => {
@@ -34,11 +36,13 @@ describe('schema', () => {
       if (isObjectType(type)) {
         for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
           if (!field.description) undocumented.push(`${type.name}.${field.name}`);
-          for (const arg of field.args) if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of field.args)
+            if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
       if (isEnumType(type)) {
-        for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description) undocumented.push(`${type.name}.${value.name}`);
       }
     }
     expect(undocumented).toEqual([]);
@@ -46,7 +50,9 @@ describe('schema', () => {
 
   it('never exposes the login password, in any form', () => {
     const names = ownTypes().flatMap((type) =>
-      isObjectType(type) ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [type.name],
+      isObjectType(type)
+        ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`)
+        : [type.name],
     );
     expect(names.filter((name) => /password/i.test(name))).toEqual([]);
   });
@@ -83,7 +89,13 @@ describe('schema', () => {
       const type = schema.getType(name);
       expect(isEnumType(type), name).toBe(true);
       if (isEnumType(type)) {
-        expect(type.getValues().map((value) => value.name).sort(), name).toEqual([...values, 'UNKNOWN'].sort());
+        expect(
+          type
+            .getValues()
+            .map((value) => value.name)
+            .sort(),
+          name,
+        ).toEqual([...values, 'UNKNOWN'].sort());
       }
     }
   });

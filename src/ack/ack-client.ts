@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import CredentialModule from '@alicloud/credentials';
 import Cs20151215 from '@alicloud/cs20151215';
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
+// A CommonJS module: its named exports are only reliable through the default import under Node's ESM.
+import $dara from '@darabonba/typescript';
 import { AckError, toAckError } from './errors.js';
 import type { ParseIssue } from './model/parse.js';
 
@@ -12,9 +13,12 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const API_VERSION = '2015-12-15';
 
-// Under ESM the SDK's default import is its CommonJS module object: the class sits on `.default`.
-const SdkClient = Cs20151215.default;
-const Credential = CredentialModule.default;
+// Under Node's ESM the SDK's default import is its CommonJS module object (the class sits on
+// `.default`); loaders with CommonJS interop (vitest, bundlers) hand over the class itself.
+const unwrapDefault = <T>(imported: { default: T }): T =>
+  (imported as { default?: T }).default ?? (imported as unknown as T);
+const SdkClient = unwrapDefault(Cs20151215);
+const Credential = unwrapDefault(CredentialModule);
 
 export interface AckStaticCredentials {
   accessKeyId: string;
@@ -80,13 +84,18 @@ export class AckClient {
     this.sdk = new SdkClient(config);
     // Leave keepAlive unset: setting it makes the SDK build a new agent per request.
     this.runtime = new $dara.RuntimeOptions({ connectTimeout, readTimeout });
+    // A one-way digest: the secret takes part so that rotated or wrong keys never share entries.
     const who = options.credentials
       ? `ak:${createHash('sha256')
-          .update(options.credentials.accessKeyId)
-          .update('\0')
-          .update(options.credentials.securityToken ?? '')
+          .update(
+            [
+              options.credentials.accessKeyId,
+              options.credentials.accessKeySecret,
+              options.credentials.securityToken ?? '',
+            ].join('\0'),
+          )
           .digest('hex')
-          .slice(0, 16)}`
+          .slice(0, 24)}`
       : 'default-credential-chain';
     this.identity = `${protocol}://${options.endpoint ?? `region:${options.regionId ?? ''}`}|${who}`;
   }

@@ -17,7 +17,11 @@ describe('loadConfig', () => {
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
     });
     expect(config.simulator).toBeUndefined();
-    expect(config.ack.credentials).toEqual({ accessKeyId: 'id', accessKeySecret: 'secret', securityToken: undefined });
+    expect(config.ack.credentials).toEqual({
+      accessKeyId: 'id',
+      accessKeySecret: 'secret',
+      securityToken: undefined,
+    });
     expect(loadConfig({ ALIBABA_CLOUD_REGION_ID: 'cn-beijing' }).simulator).toBeUndefined();
     expect(loadConfig({ ACK_ENDPOINT: 'x:1', ACK_SIMULATOR: '1' }).simulator).toBeDefined();
   });

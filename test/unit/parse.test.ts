@@ -5,8 +5,8 @@ import {
   enumOf,
   field,
   float,
-  id,
   INVALID_KEYS,
+  id,
   int,
   json,
   listOf,
@@ -33,7 +33,12 @@ const Spec = object('Thing', 'A thing.', {
 
 function parse(source: Record<string, unknown>) {
   const issues: ParseIssue[] = [];
-  const result = parseObject<Record<string, unknown> & { [INVALID_KEYS]?: Set<string> }>(Spec, source, '', issues);
+  const result = parseObject<Record<string, unknown> & { [INVALID_KEYS]?: Set<string> }>(
+    Spec,
+    source,
+    '',
+    issues,
+  );
   return { result, issues };
 }
 
@@ -94,7 +99,7 @@ describe('parseObject', () => {
       inners: [{ n: 1 }, 'oops'],
     });
     expect(result?.name).toBe('ok');
-    expect((result?.inner as Record<string, unknown>).n).toBe(-1);
+    expect(result?.inner).toEqual({ n: -1 });
     for (const key of ['count', 'ratio', 'flag', 'at', 'map', 'color', 'tags', 'inners']) {
       expect(result?.[key], key).toBeNull();
       expect(result?.[INVALID_KEYS]?.has(key), key).toBe(true);

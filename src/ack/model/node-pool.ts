@@ -15,8 +15,8 @@ import {
   enumOf,
   field,
   float,
-  id,
   type InferObject,
+  id,
   int,
   json,
   listOf,
@@ -76,15 +76,11 @@ export const PeriodUnitEnum = enumOf('PeriodUnit', 'Unit of a subscription perio
   Week: 'The subscription is billed by the week.',
 });
 
-export const SpotStrategyEnum = enumOf(
-  'SpotStrategy',
-  'Preemptible (spot) instance bidding strategy.',
-  {
-    NoSpot: 'Regular (non-preemptible) instances.',
-    SpotWithPriceLimit: 'Preemptible instances with a maximum price (see `spotPriceLimit`).',
-    SpotAsPriceGo: 'Preemptible instances whose bid automatically follows the current market price.',
-  },
-);
+export const SpotStrategyEnum = enumOf('SpotStrategy', 'Preemptible (spot) instance bidding strategy.', {
+  NoSpot: 'Regular (non-preemptible) instances.',
+  SpotWithPriceLimit: 'Preemptible instances with a maximum price (see `spotPriceLimit`).',
+  SpotAsPriceGo: 'Preemptible instances whose bid automatically follows the current market price.',
+});
 
 export const MultiAzPolicyEnum = enumOf(
   'MultiAzPolicy',
@@ -136,16 +132,12 @@ export const CpuPolicyEnum = enumOf(
   },
 );
 
-export const InterconnectModeEnum = enumOf(
-  'InterconnectMode',
-  'Network type of an edge node pool.',
-  {
-    basic:
-      'Public network: nodes talk to cloud nodes over the Internet, and applications in the node pool cannot reach the cloud VPC directly.',
-    private:
-      'Private network: nodes connect to the cloud through Express Connect, VPN or CEN, for better cloud-edge communication quality and security.',
-  },
-);
+export const InterconnectModeEnum = enumOf('InterconnectMode', 'Network type of an edge node pool.', {
+  basic:
+    'Public network: nodes talk to cloud nodes over the Internet, and applications in the node pool cannot reach the cloud VPC directly.',
+  private:
+    'Private network: nodes connect to the cloud through Express Connect, VPN or CEN, for better cloud-edge communication quality and security.',
+});
 
 // ---------------------------------------------------------------------------------------------
 // Shared small objects.
@@ -257,10 +249,7 @@ export const AutoVulFixPolicySpec = object(
       string,
       'Comma-separated severity levels of the vulnerabilities fixed automatically: `asap` (high), `later` (medium), `nntf` (low). Example: "asap,nntf".',
     ),
-    exclude_packages: field(
-      string,
-      'Packages excluded from automatic vulnerability fixes, e.g. "kernel".',
-    ),
+    exclude_packages: field(string, 'Packages excluded from automatic vulnerability fixes, e.g. "kernel".'),
   },
 );
 
@@ -352,10 +341,7 @@ export const PrivatePoolOptionsSpec = object(
   'PrivatePoolOptions',
   'The private pool options used to launch instances (`scaling_group.private_pool_options`).',
   {
-    id: field(
-      string,
-      'Private pool ID: the ID of the elasticity assurance or capacity reservation.',
-    ),
+    id: field(string, 'Private pool ID: the ID of the elasticity assurance or capacity reservation.'),
     match_criteria: field(
       PrivatePoolMatchCriteriaEnum,
       'Which private pool capacity instances are launched from. An elasticity assurance or capacity reservation generates private pool capacity once it takes effect.',
@@ -367,10 +353,7 @@ export const ResourcePoolOptionsSpec = object(
   'ResourcePoolOptions',
   'The resource pools and resource pool strategy used when instances are created (`scaling_group.resource_pool_options`).',
   {
-    strategy: field(
-      ResourcePoolStrategyEnum,
-      'Resource pool strategy used when instances are created.',
-    ),
+    strategy: field(ResourcePoolStrategyEnum, 'Resource pool strategy used when instances are created.'),
     private_pool_ids: field(listOf(string), 'IDs of the private pools.'),
   },
 );
@@ -456,7 +439,10 @@ export const DiskInitSpec = object(
       string,
       'File system the disk is formatted with automatically, e.g. "ext4". Empty means not formatted.',
     ),
-    mount_target: field(string, 'Directory the disk is mounted at, e.g. "/mnt/disk0". Empty means not mounted.'),
+    mount_target: field(
+      string,
+      'Directory the disk is mounted at, e.g. "/mnt/disk0". Empty means not mounted.',
+    ),
     mount_for_runtime: field(boolean, 'Whether the container runtime stores its data on this disk.'),
   },
 );
@@ -486,14 +472,8 @@ export const InstancePatternSpec = object(
     ),
     cpu_architectures: field(listOf(string), 'CPU architectures of the instance type, e.g. "X86", "ARM".'),
     maximum_gpu_amount: field(int, 'Maximum number of GPUs per instance.'),
-    minimum_eni_quantity: field(
-      int,
-      'Minimum number of elastic network interfaces (ENIs) per instance.',
-    ),
-    minimum_eni_private_ip_address_quantity: field(
-      int,
-      'Minimum number of private IPv4 addresses per ENI.',
-    ),
+    minimum_eni_quantity: field(int, 'Minimum number of elastic network interfaces (ENIs) per instance.'),
+    minimum_eni_private_ip_address_quantity: field(int, 'Minimum number of private IPv4 addresses per ENI.'),
     minimum_eni_ipv6_address_quantity: field(int, 'Minimum number of IPv6 addresses per ENI.'),
     core: field(int, 'Number of vCPU cores of the instance type.', {
       deprecated: 'Deprecated by ACK. Use `cores`.',
@@ -532,10 +512,7 @@ export const ScalingGroupSpec = object(
       'Subscription duration of the nodes, in `periodUnit`s; only for `PrePaid` nodes. Valid values: 1 to 4 weeks, or 1 to 9, 12, 24, 36, 48 or 60 months.',
     ),
     period_unit: field(PeriodUnitEnum, 'Unit of the subscription duration; only for `PrePaid` nodes.'),
-    auto_renew: field(
-      boolean,
-      'Whether the nodes are renewed automatically; only for `PrePaid` nodes.',
-    ),
+    auto_renew: field(boolean, 'Whether the nodes are renewed automatically; only for `PrePaid` nodes.'),
     auto_renew_period: field(
       int,
       'Duration of each automatic renewal, in `periodUnit`s. Valid values: 1, 2 or 3 weeks, or 1, 2, 3, 6, 12, 24, 36, 48 or 60 months.',
@@ -565,10 +542,7 @@ export const ScalingGroupSpec = object(
       int,
       'Percentage of pay-as-you-go instances among the instances beyond `onDemandBaseCapacity`. Valid values: 0 to 100.',
     ),
-    multi_az_policy: field(
-      MultiAzPolicyEnum,
-      'How the scaling group spreads ECS instances across zones.',
-    ),
+    multi_az_policy: field(MultiAzPolicyEnum, 'How the scaling group spreads ECS instances across zones.'),
     scaling_policy: field(ScalingPolicyEnum, 'Scaling group mode.'),
     desired_size: field(int, 'Desired number of nodes in the node pool.'),
     image_type: field(
@@ -721,10 +695,7 @@ export const KubeletReservedMemorySpec = object(
   'Memory reserved on one NUMA node for the Static memory manager policy (`kubelet_configuration.reservedMemory[]`).',
   {
     numaNode: field(int, 'Index of the NUMA node.'),
-    limits: field(
-      json,
-      'Amount reserved per memory resource on this NUMA node, e.g. {"memory": "1Gi"}.',
-    ),
+    limits: field(json, 'Amount reserved per memory resource on this NUMA node, e.g. {"memory": "1Gi"}.'),
   },
 );
 
@@ -755,10 +726,7 @@ export const KubeletConfigSpec = object(
       listOf(string),
       'IP addresses of the cluster DNS servers that containers use for name resolution.',
     ),
-    containerLogMaxFiles: field(
-      int,
-      'Maximum number of log files kept per container. Kubelet default: 5.',
-    ),
+    containerLogMaxFiles: field(int, 'Maximum number of log files kept per container. Kubelet default: 5.'),
     containerLogMaxSize: field(
       string,
       'Maximum size a container log file reaches before it is rotated, as a quantity such as "10Mi" (the kubelet default).',
@@ -779,14 +747,8 @@ export const KubeletConfigSpec = object(
       string,
       'CFS quota period used to enforce CPU limits, as a duration such as "100ms" (the kubelet default).',
     ),
-    cpuManagerPolicy: field(
-      string,
-      'CPU manager policy of the kubelet: `none` (default) or `static`.',
-    ),
-    memoryManagerPolicy: field(
-      string,
-      'Memory manager policy of the kubelet: `None` (default) or `Static`.',
-    ),
+    cpuManagerPolicy: field(string, 'CPU manager policy of the kubelet: `none` (default) or `static`.'),
+    memoryManagerPolicy: field(string, 'Memory manager policy of the kubelet: `None` (default) or `Static`.'),
     topologyManagerPolicy: field(
       string,
       'Topology manager policy of the kubelet: `none` (default), `best-effort`, `restricted` or `single-numa-node`.',
@@ -815,10 +777,7 @@ export const KubeletConfigSpec = object(
       int,
       'Maximum burst of image pulls, allowed temporarily above `registryPullQPS`. Kubelet default: 10.',
     ),
-    serializeImagePulls: field(
-      boolean,
-      'Whether images are pulled one at a time. Kubelet default: true.',
-    ),
+    serializeImagePulls: field(boolean, 'Whether images are pulled one at a time. Kubelet default: true.'),
     evictionHard: field(
       json,
       'Hard eviction thresholds: signal name to quantity or percentage, e.g. {"memory.available": "100Mi"}. Pods are evicted as soon as a threshold is met.',
@@ -857,10 +816,7 @@ export const KubeletConfigSpec = object(
     ),
     maxPods: field(int, 'Maximum number of Pods that can run on the node. Kubelet default: 110.'),
     podPidsLimit: field(int, 'Maximum number of process IDs per Pod; -1 means no limit.'),
-    readOnlyPort: field(
-      int,
-      'Port of the read-only, unauthenticated kubelet endpoint; 0 disables it.',
-    ),
+    readOnlyPort: field(int, 'Port of the read-only, unauthenticated kubelet endpoint; 0 disables it.'),
     serverTLSBootstrap: field(
       boolean,
       'Whether the kubelet requests its serving certificate from the certificates.k8s.io API instead of signing it itself.',
@@ -889,10 +845,7 @@ export const HugepageSpec = object(
       int,
       'Time khugepaged waits after a failed huge page allocation before trying again, in milliseconds.',
     ),
-    khugepagedScanSleepMillisecs: field(
-      int,
-      'Time khugepaged sleeps between scan passes, in milliseconds.',
-    ),
+    khugepagedScanSleepMillisecs: field(int, 'Time khugepaged sleeps between scan passes, in milliseconds.'),
     khugepagedPagesToScan: field(int, 'Number of pages khugepaged scans in each pass.'),
   },
 );
@@ -951,11 +904,9 @@ export const InterconnectConfigSpec = object(
     bandwidth: field(int, 'Network bandwidth of the enhanced edge node pool, in Mbit/s.', {
       deprecated: interconnectDeprecated,
     }),
-    improved_period: field(
-      string,
-      'Purchase duration of the enhanced edge node pool, in months.',
-      { deprecated: interconnectDeprecated },
-    ),
+    improved_period: field(string, 'Purchase duration of the enhanced edge node pool, in months.', {
+      deprecated: interconnectDeprecated,
+    }),
   },
 );
 
@@ -995,10 +946,7 @@ export const NodeComponentSpec = object(
     name: field(string, 'Name of the component, e.g. "kubelet".'),
     version: field(string, 'Version of the component, e.g. "1.33.3-aliyun.1".'),
     config: field(NodeComponentConfigSpec, 'Configuration of the component.'),
-    config_revision: field(
-      string,
-      'Revision number of the custom configuration of the component.',
-    ),
+    config_revision: field(string, 'Revision number of the custom configuration of the component.'),
   },
 );
 

@@ -79,6 +79,7 @@ function parseValue(
       if (value === '') return null;
       return INVALID;
     case 'datetime':
+      if (value === '') return null;
       return typeof value === 'string' && DATE_TIME_PATTERN.test(value) && !Number.isNaN(Date.parse(value))
         ? value
         : INVALID;

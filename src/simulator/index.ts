@@ -1,0 +1,49 @@
+/**
+ * The embedded ACK simulator: an independent stand-in for ACK's OpenAPI (signed HTTP, real
+ * routes, deterministic data, switchable faults). It imports nothing from the gateway.
+ */
+
+export {
+  BAD_GATEWAY_HTML,
+  DEFAULT_SLOW_MS,
+  DEFAULT_THROTTLE_RETRY_AFTER_MS,
+  FAULT_KINDS,
+  type Fault,
+  faultedPoolIndex,
+  futurizeNodePools,
+  MALFORMED_EXTRA_POOL_NAME,
+  malformNodePools,
+  THROTTLING_STATUS,
+} from './faults.js';
+export {
+  DEFAULT_CLUSTER_COUNT,
+  DEFAULT_NODE_POOLS_PER_CLUSTER,
+  DEFAULT_SEED,
+  type FixtureOptions,
+  generateClusters,
+  MAX_CLUSTER_COUNT,
+  MAX_NODE_POOLS_PER_CLUSTER,
+  type NodePoolsPerCluster,
+} from './fixtures.js';
+export { DEFAULT_NODE_POOL_NAME, MASKED_LOGIN_PASSWORD } from './node-pool-fixture.js';
+export { DEFAULT_MAX_REMEMBERED_NONCES } from './nonce-cache.js';
+export type { AckSimulatorStats } from './request-stats.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './response-store.js';
+export { ACK_API_VERSION } from './routes.js';
+export {
+  type AckSimulator,
+  type AckSimulatorAddress,
+  type AckSimulatorOptions,
+  type AckSimulatorRuntimeOptions,
+  createAckSimulator,
+  DEFAULT_ACCESS_KEY_ID,
+  DEFAULT_ACCESS_KEY_SECRET,
+  DEFAULT_HOST,
+} from './server.js';
+export { DEFAULT_MAX_CLOCK_SKEW_MS, SIGNATURE_ALGORITHM } from './signature.js';
+export type {
+  SimulatedCluster,
+  WireClusterDetail,
+  WireClusterListEntry,
+  WireNodePool,
+} from './wire-types.js';

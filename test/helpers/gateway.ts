@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AckApi } from '../../src/ack/ack-api.js';
+import { AckCache } from '../../src/ack/ack-cache.js';
+import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
+import { type App, createApp } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
+
+export const TEST_KEY = {
+  accessKeyId: 'LTAItestKeyId000000000001',
+  accessKeySecret: 'test-secret-never-shown-0001',
+};
+
+export interface TestGatewayOptions {
+  simulator?: AckSimulatorOptions;
+  /** @default 30_000 */
+  cacheTtlMs?: number;
+  /** Overrides for the gateway's ACK client (a wrong secret, short timeouts, another endpoint). */
+  client?: Partial<AckClientOptions>;
+}
+
+export type Simulator = ReturnType<typeof createAckSimulator>;
+
+export interface TestGateway {
+  app: App;
+  simulator: Simulator;
+  /** `host:port` of the simulator. */
+  endpoint: string;
+  cache: AckCache;
+  /** POST a GraphQL operation to the gateway (yoga's fetch handler: no socket needed). */
+  query: <T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => Promise<{ data?: T | null; errors?: GraphQLErrorJson[] }>;
+  /** Upstream calls the simulator answered since the last reset. */
+  upstreamCalls: () => number;
+  /** Starts the gateway on a real loopback port (for browsers and HTTP audits). */
+  listen: () => Promise<string>;
+  close: () => Promise<void>;
+}
+
+export interface GraphQLErrorJson {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; upstream?: { code?: string; requestId?: string } } & Record<string, unknown>;
+}
+
+/** A gateway wired exactly as main.ts wires it, against a fresh simulator on a loopback port. */
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const simulator = createAckSimulator({ ...TEST_KEY, ...options.simulator });
+  const { endpoint } = await simulator.listen(0, '127.0.0.1');
+  const logger = createLogger('silent');
+  const client = new AckClient({
+    endpoint,
+    protocol: 'http',
+    credentials: TEST_KEY,
+    connectTimeoutMs: 2_000,
+    readTimeoutMs: 5_000,
+    ...options.client,
+  });
+  const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000 });
+  const app = createApp({ ack: new AckApi(client, cache, logger), logger });
+  let server: Server | undefined;
+  return {
+    app,
+    simulator,
+    endpoint,
+    cache,
+    query: async (query, variables) => {
+      const response = await app.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json();
+    },
+    upstreamCalls: () => simulator.stats().total,
+    listen: async () => {
+      server = createServer(app);
+      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    close: async () => {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server?.close(resolve));
+      }
+      await simulator.close();
+    },
+  };
+}
