@@ -19,7 +19,8 @@ const config: CodegenConfig = {
     },
     'test/gql/': {
       preset: 'client',
-      config: { enumsAsTypes: true, useTypeImports: true },
+      // String documents: typed, and sent as-is by fetch-based clients (what browsers use).
+      config: { enumsAsTypes: true, useTypeImports: true, documentMode: 'string' },
       presetConfig: { fragmentMasking: false },
     },
   },

@@ -6,6 +6,7 @@ import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
 import { type App, createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
+import type { TypedDocumentString } from '../gql/graphql.js';
 
 export const TEST_KEY = {
   accessKeyId: 'LTAItestKeyId000000000001',
@@ -28,11 +29,21 @@ export interface TestGateway {
   /** `host:port` of the simulator. */
   endpoint: string;
   cache: AckCache;
-  /** POST a GraphQL operation to the gateway (yoga's fetch handler: no socket needed). */
-  query: <T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-  ) => Promise<{ data?: T | null; errors?: GraphQLErrorJson[] }>;
+  /**
+   * POST a GraphQL operation to the gateway (yoga's fetch handler: no socket needed). A typed
+   * document from `test/gql` types the answer and the variables.
+   */
+  query: {
+    <T, V>(
+      query: TypedDocumentString<T, V>,
+      variables?: V,
+    ): Promise<{ data?: T | null; errors?: GraphQLErrorJson[] }>;
+    // biome-ignore lint/suspicious/noExplicitAny: untyped operations are for shapes the tests build at run time.
+    <T = Record<string, any>>(
+      query: string,
+      variables?: Record<string, unknown>,
+    ): Promise<{ data?: T | null; errors?: GraphQLErrorJson[] }>;
+  };
   /** Upstream calls the simulator answered since the last reset. */
   upstreamCalls: () => number;
   /** Starts the gateway on a real loopback port (for browsers and HTTP audits). */
@@ -67,14 +78,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     simulator,
     endpoint,
     cache,
-    query: async (query, variables) => {
+    query: (async (query: string | TypedDocumentString<unknown, unknown>, variables?: unknown) => {
       const response = await app.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: String(query), variables }),
       });
       return response.json();
-    },
+    }) as TestGateway['query'],
     upstreamCalls: () => simulator.stats().total,
     listen: async () => {
       server = createServer(app);
