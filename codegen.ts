@@ -1,10 +1,13 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { printSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { schema } from './src/schema/index.js';
 
 /**
- * `npm run codegen`: writes the schema the code builds to `schema/schema.graphql` (sorted, so diffs
- * stay stable) and typed documents for the operations in `test/`. A test fails when they are stale.
+ * `npm run codegen`: writes the schema the code builds to `schema/schema.graphql`, the Federation 2
+ * subgraph SDL (with its `@link` and `@key` directives, which `printSchema` drops) to
+ * `schema/subgraph.graphql`, both sorted so diffs stay stable, and typed documents for the
+ * operations in `test/`. A test fails when any of them is stale.
  */
 const config: CodegenConfig = {
   schema: printSchema(schema),
@@ -16,6 +19,9 @@ const config: CodegenConfig = {
     'schema/schema.graphql': {
       plugins: ['schema-ast'],
       config: { includeDirectives: true, sort: true },
+    },
+    'schema/subgraph.graphql': {
+      plugins: [{ add: { content: printSubgraphSchema(lexicographicSortSchema(schema)) } }],
     },
     'test/gql/': {
       preset: 'client',

@@ -1,5 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { JsonObject } from '../ack/model/dsl.js';
 import type { Context } from '../context.js';
 
@@ -13,5 +15,6 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: JsonObject; Output: JsonObject };
   };
 }>({
-  plugins: [DataloaderPlugin],
+  // Federation last: it must see resolvers as the other plugins leave them.
+  plugins: [DirectivesPlugin, DataloaderPlugin, FederationPlugin],
 });

@@ -1,3 +1,4 @@
+import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { badUserInput, nullIfNotFound } from './errors.js';
 import { assertAckId } from './ids.js';
@@ -40,16 +41,26 @@ ClusterRef.implement({
   }),
 });
 
+/** How much a representation costs to resolve: the same loader call as `cluster(id)`. */
+async function loadCluster(id: string, ctx: Context): Promise<ClusterShape | null> {
+  const list = await nullIfNotFound(ctx.loaders.nodePools.load(id));
+  return list && { id };
+}
+
+// Other subgraphs extend Cluster (owners, costs, alerts): `_entities` resolves it through the
+// per-request loader and the shared cache, like every other access path.
+builder.asEntity(ClusterRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // async: a malformed id must reject this representation only, not throw for the whole list.
+  resolveReference: async (reference, ctx) => loadCluster(assertAckId(String(reference.id), 'id'), ctx),
+});
+
 builder.queryFields((t) => ({
   cluster: t.field({
     type: ClusterRef,
     description: 'A cluster by its id; null when ACK answers ErrorClusterNotFound.',
     args: { id: t.arg.id({ required: true, description: 'Cluster ID.' }) },
-    resolve: async (_root, args, ctx) => {
-      const id = assertAckId(String(args.id), 'id');
-      const list = await nullIfNotFound(ctx.loaders.nodePools.load(id));
-      return list && { id };
-    },
+    resolve: (_root, args, ctx) => loadCluster(assertAckId(String(args.id), 'id'), ctx),
   }),
   clusters: t.field({
     type: [ClusterRef],
@@ -63,11 +74,9 @@ builder.queryFields((t) => ({
         throw badUserInput(`At most ${MAX_CLUSTER_IDS} ids per call; got ${args.ids.length}.`, 'ids');
       }
       // One promise per id: a malformed id or a failing cluster nulls only its own entry.
-      return args.ids.map(async (rawId, index) => {
-        const id = assertAckId(String(rawId), `ids[${index}]`);
-        const list = await nullIfNotFound(ctx.loaders.nodePools.load(id));
-        return list && { id };
-      });
+      return args.ids.map(async (rawId, index) =>
+        loadCluster(assertAckId(String(rawId), `ids[${index}]`), ctx),
+      );
     },
   }),
 }));

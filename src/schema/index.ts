@@ -7,4 +7,8 @@ builder.queryType({
   description: 'ACK node pools as a graph: start from a cluster id, or ask for node pools directly.',
 });
 
-export const schema = builder.toSchema({ sortSchema: true });
+/**
+ * The schema served: an Apollo Federation 2 subgraph (`_service`, `_entities`), whose `@link`
+ * imports only the federation directives the types use.
+ */
+export const schema = builder.toSubGraphSchema({ sortSchema: true });

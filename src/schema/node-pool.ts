@@ -64,6 +64,18 @@ NodePoolRef.implement({
   }),
 });
 
+builder.asEntity(NodePoolRef, {
+  key: builder.selection<{ clusterId: string; id: string }>('clusterId id'),
+  // async: a malformed id must reject this representation only, not throw for the whole list.
+  resolveReference: async (reference, ctx) =>
+    NodePoolRef.getDataloader(ctx).load(
+      nodePoolKey(
+        assertAckId(String(reference.clusterId), 'clusterId'),
+        assertAckId(String(reference.id), 'id'),
+      ),
+    ),
+});
+
 builder.queryFields((t) => ({
   nodePools: t.field({
     type: [NodePoolRef],
