@@ -2,6 +2,13 @@ import type { Logger } from '../logger.js';
 import type { AckCache } from './ack-cache.js';
 import type { AckClient } from './ack-client.js';
 import { AckError } from './errors.js';
+import {
+  type AckClusterDetail,
+  AckClusterDetailSpec,
+  type AckClusterListEntry,
+  AckClusterListEntrySpec,
+} from './model/cluster.js';
+import type { ObjectSpec, ParsedObject } from './model/dsl.js';
 import { type AckNodePool, AckNodePoolSpec } from './model/node-pool.js';
 import { type ParseIssue, parseObject } from './model/parse.js';
 
@@ -14,6 +21,25 @@ export interface AckNodePoolList {
   nodePools: readonly AckClusterNodePool[];
   requestId?: string;
 }
+
+/** Filters `DescribeClustersV1` applies upstream. */
+export interface AckClusterListFilter {
+  name?: string;
+  clusterType?: string;
+  regionId?: string;
+}
+
+/** One page of `DescribeClustersV1`. */
+export interface AckClusterListPage {
+  clusters: readonly AckClusterListEntry[];
+  pageNumber: number;
+  pageSize: number;
+  totalCount: number;
+  requestId?: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The ACK operations the gateway uses, each read through the process-wide cache and parsed once
@@ -39,6 +65,61 @@ export class AckApi {
     });
   }
 
+  /** `DescribeClusterDetail` for one cluster (GET /clusters/{ClusterId}). */
+  clusterDetail(clusterId: string): Promise<AckClusterDetail> {
+    const key = `${this.client.identity}\0DescribeClusterDetail\0${clusterId}`;
+    return this.cache.get(key, async () => {
+      const { body, requestId } = await this.client.get('DescribeClusterDetail', ['clusters', clusterId]);
+      const detail = isRecord(body)
+        ? this.parseOne<AckClusterDetail>(AckClusterDetailSpec, body, { clusterId, requestId })
+        : null;
+      if (!detail) {
+        throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClusterDetail without a usable cluster.', {
+          requestId,
+        });
+      }
+      return detail;
+    });
+  }
+
+  /** One page of `DescribeClustersV1` (GET /api/v1/clusters), filtered upstream. */
+  clusterList(
+    pageNumber: number,
+    pageSize: number,
+    filter: AckClusterListFilter = {},
+  ): Promise<AckClusterListPage> {
+    const query = {
+      page_number: pageNumber,
+      page_size: pageSize,
+      name: filter.name,
+      cluster_type: filter.clusterType,
+      region_id: filter.regionId,
+    };
+    const key = `${this.client.identity}\0DescribeClustersV1\0${JSON.stringify(query)}`;
+    return this.cache.get(key, async () => {
+      const { body, requestId } = await this.client.get(
+        'DescribeClustersV1',
+        ['api', 'v1', 'clusters'],
+        query,
+      );
+      const items = isRecord(body) ? body.clusters : undefined;
+      const pageInfo = isRecord(body) && isRecord(body.page_info) ? body.page_info : {};
+      const totalCount = Number(pageInfo.total_count);
+      if (!Array.isArray(items ?? []) || !Number.isSafeInteger(totalCount) || totalCount < 0) {
+        throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClustersV1 without a cluster page.', {
+          requestId,
+        });
+      }
+      const clusters = ((items ?? []) as unknown[]).flatMap((item, index) => {
+        const entry = isRecord(item)
+          ? this.parseOne<AckClusterListEntry>(AckClusterListEntrySpec, item, { requestId, index })
+          : null;
+        return entry ? [entry] : [];
+      });
+      return { clusters, pageNumber, pageSize, totalCount, requestId };
+    });
+  }
+
   /**
    * Whether ACK answers with the configured credentials: one uncached, minimal
    * `DescribeClustersV1` page. Throttling and RAM denials still prove both, so they count as up.
@@ -59,6 +140,25 @@ export class AckApi {
     }
   }
 
+  /** Parses one upstream object, logging (paths only, never values) what did not fit. */
+  private parseOne<T extends ParsedObject>(
+    spec: ObjectSpec,
+    source: Record<string, unknown>,
+    logContext: Record<string, unknown>,
+  ): T | null {
+    const issues: ParseIssue[] = [];
+    const parsed = parseObject<T>(spec, source, '', issues);
+    if (issues.length > 0 || parsed === null) {
+      this.logger.warn(
+        { ...logContext, object: spec.name, issues, dropped: parsed === null },
+        parsed === null
+          ? `ACK ${spec.name} without a usable id was left out of the answer`
+          : `ACK ${spec.name} fields did not match their documented types and are answered with errors`,
+      );
+    }
+    return parsed;
+  }
+
   private parseNodePools(clusterId: string, body: unknown, requestId?: string): AckClusterNodePool[] {
     const items =
       typeof body === 'object' && body !== null ? (body as { nodepools?: unknown }).nodepools : undefined;
@@ -70,20 +170,11 @@ export class AckApi {
     }
     const nodePools: AckClusterNodePool[] = [];
     items.forEach((item, index) => {
-      const issues: ParseIssue[] = [];
-      const pool =
-        typeof item === 'object' && item !== null && !Array.isArray(item)
-          ? parseObject<AckNodePool>(AckNodePoolSpec, item as Record<string, unknown>, '', issues)
-          : null;
-      if (issues.length > 0 || pool === null) {
-        // Paths and expected types only: values may hold secrets (user data, passwords).
-        this.logger.warn(
-          { clusterId, requestId, index, nodePoolId: pool?.nodepool_id, issues, dropped: pool === null },
-          pool === null
-            ? 'ACK node pool without a usable id was left out of the answer'
-            : 'ACK node pool fields did not match their documented types and are answered with errors',
-        );
+      if (!isRecord(item)) {
+        this.logger.warn({ clusterId, requestId, index }, 'ACK node pool that is not an object was left out');
+        return;
       }
+      const pool = this.parseOne<AckNodePool>(AckNodePoolSpec, item, { clusterId, requestId, index });
       if (pool !== null) nodePools.push(Object.assign(pool, { clusterId }));
     });
     return nodePools;

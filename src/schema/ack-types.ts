@@ -97,14 +97,41 @@ function badUpstreamValue(objectName: string, key: string): GraphQLError {
   );
 }
 
+type Parsed = Record<string, unknown> & ParsedObject;
+
+export interface AckFieldsOptions<Parent, Ctx> {
+  /** Keys of the spec not to expose (a type that answers them itself). */
+  omit?: readonly string[];
+  /**
+   * Where a key's value is read from when it is not the parent itself: a parsed object loaded
+   * on demand (null when there is none).
+   */
+  source?: (parent: Parent, key: string, ctx: Ctx) => ParsedObject | null | Promise<ParsedObject | null>;
+}
+
+function readKey(objectName: string, parsed: Parsed | null, key: string): unknown {
+  const value = parsed?.[key];
+  if (value === null || value === undefined) {
+    if (parsed?.[INVALID_KEYS]?.has(key)) throw badUpstreamValue(objectName, key);
+    return null;
+  }
+  return value;
+}
+
 /**
  * The GraphQL fields of an object spec, for `t` of any object type backed by the parsed shape.
  * Types that add derived fields spread this into their own field map.
  */
-// biome-ignore lint/suspicious/noExplicitAny: see AnyRef.
-export function ackFields(t: any, spec: ObjectSpec): Record<string, AnyRef> {
+export function ackFields<Parent, Ctx>(
+  // biome-ignore lint/suspicious/noExplicitAny: see AnyRef.
+  t: any,
+  spec: ObjectSpec,
+  options: AckFieldsOptions<Parent, Ctx> = {},
+): Record<string, AnyRef> {
   const fields: Record<string, AnyRef> = {};
+  const { source, omit = [] } = options;
   for (const [key, fieldSpec] of Object.entries(spec.fields as Record<string, FieldSpec>)) {
+    if (omit.includes(key)) continue;
     const name = fieldSpec.graphqlName ?? camelCase(key);
     const isList = fieldSpec.type.kind === 'list';
     fields[name] = t.field({
@@ -112,14 +139,10 @@ export function ackFields(t: any, spec: ObjectSpec): Record<string, AnyRef> {
       description: fieldSpec.description,
       ...(fieldSpec.deprecated ? { deprecationReason: fieldSpec.deprecated } : {}),
       nullable: fieldSpec.required ? false : isList ? { list: true, items: false } : true,
-      resolve: (parent: Record<string, unknown> & ParsedObject) => {
-        const value = parent[key];
-        if (value === null || value === undefined) {
-          if (parent[INVALID_KEYS]?.has(key)) throw badUpstreamValue(spec.name, key);
-          return null;
-        }
-        return value;
-      },
+      resolve: source
+        ? async (parent: Parent, _args: unknown, ctx: Ctx) =>
+            readKey(spec.name, (await source(parent, key, ctx)) as Parsed | null, key)
+        : (parent: Parsed) => readKey(spec.name, parent, key),
     });
   }
   return fields;

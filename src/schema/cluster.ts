@@ -1,12 +1,30 @@
+import {
+  AckClusterDetailSpec,
+  type AckClusterListEntry,
+  AckClusterListEntrySpec,
+} from '../ack/model/cluster.js';
 import type { Context } from '../context.js';
+import { ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { badUserInput, nullIfNotFound } from './errors.js';
 import { assertAckId } from './ids.js';
-import { filterNodePools, NodePoolRef, nodePoolKey } from './node-pool.js';
+import { filterNodePools, NodePoolRef, nodePoolFilterArgs, nodePoolKey } from './node-pool.js';
 
-/** A cluster as the graph knows it before anything is loaded: its id. */
+/**
+ * A cluster as the graph knows it before anything is loaded: its id, and the entry of the
+ * cluster list when it came from one (its fields then cost no DescribeClusterDetail call).
+ */
 export interface ClusterShape {
   id: string;
+  listEntry?: AckClusterListEntry;
+}
+
+const LIST_ENTRY_KEYS = new Set(Object.keys(AckClusterListEntrySpec.fields));
+
+/** Where a detail field is read: the list entry when it carried the key, else the detail loader. */
+function clusterSource(cluster: ClusterShape, key: string, ctx: Context) {
+  if (cluster.listEntry && LIST_ENTRY_KEYS.has(key)) return cluster.listEntry;
+  return nullIfNotFound(ctx.loaders.clusterDetails.load(cluster.id));
 }
 
 /** The most ids one `clusters(ids:)` call may ask for. */
@@ -17,8 +35,14 @@ export const ClusterRef = builder.objectRef<ClusterShape>('Cluster');
 ClusterRef.implement({
   description:
     'An ACK (Container Service for Kubernetes) cluster. Its node pools come from one ' +
-    '`DescribeClusterNodePools` call per request, however many fields ask for them.',
+    '`DescribeClusterNodePools` call per request, however many fields ask for them; its other ' +
+    'fields from one `DescribeClusterDetail` call, made only when one of them is asked for (or ' +
+    'from the cluster list, when the cluster came from `clusterList`).',
   fields: (t) => ({
+    ...ackFields<ClusterShape, Context>(t, AckClusterDetailSpec, {
+      omit: ['cluster_id'],
+      source: clusterSource,
+    }),
     id: t.exposeID('id', { nullable: false, description: 'Cluster ID.' }),
     nodePools: t.field({
       type: [NodePoolRef],
@@ -26,7 +50,7 @@ ClusterRef.implement({
       description:
         'The node pools of the cluster. Null with an error when ACK could not be asked, ' +
         'so one cluster failing never hides the rest of the answer.',
-      args: { name: t.arg.string({ description: 'Only the node pool with exactly this name.' }) },
+      args: nodePoolFilterArgs,
       resolve: async (cluster, args, ctx) => {
         const list = await nullIfNotFound(ctx.loaders.nodePools.load(cluster.id));
         return list && filterNodePools(list.nodePools, args);

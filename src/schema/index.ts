@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import './scalars.js';
 import './cluster.js';
+import './cluster-list.js';
 import './node-pool.js';
 
 builder.queryType({

@@ -1,6 +1,7 @@
+import type { EnumRef } from '@pothos/core';
 import type { AckClusterNodePool } from '../ack/ack-api.js';
-import { AckNodePoolSpec } from '../ack/model/node-pool.js';
-import { ackFields } from './ack-types.js';
+import { AckNodePoolSpec, NodePoolStateEnum, NodePoolTypeEnum } from '../ack/model/node-pool.js';
+import { ackEnumRef, ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { ClusterRef } from './cluster.js';
 import { isNotFound, nullIfNotFound, toGraphQLError } from './errors.js';
@@ -11,16 +12,45 @@ export const nodePoolKey = (clusterId: string, nodePoolId: string): string => `$
 
 export interface NodePoolFilter {
   name?: string | null;
+  type?: string | null;
+  state?: string | null;
+  isDefault?: boolean | null;
 }
 
-/** Applies list-field filters to a cluster's one cached list: no extra upstream call. */
+/**
+ * Applies list-field filters to a cluster's one cached list: no extra upstream call (sending
+ * `name` upstream as `NodepoolName` would cost a second call whenever the same request also
+ * asks for the whole list).
+ */
 export function filterNodePools(
   nodePools: readonly AckClusterNodePool[],
-  filter: NodePoolFilter,
+  { name, type, state, isDefault }: NodePoolFilter,
 ): readonly AckClusterNodePool[] {
-  const { name } = filter;
-  return name == null ? nodePools : nodePools.filter((pool) => pool.name === name);
+  if (name == null && type == null && state == null && isDefault == null) return nodePools;
+  return nodePools.filter(
+    (pool) =>
+      (name == null || pool.name === name) &&
+      (type == null || pool.type === type) &&
+      (state == null || pool.status?.state === state) &&
+      (isDefault == null || pool.is_default === isDefault),
+  );
 }
+
+type WireEnumRef = EnumRef<typeof builder extends { $inferSchemaTypes: infer T } ? T : never, string, string>;
+
+/** The filter arguments of every node-pool list field (enum arguments carry the wire value). */
+export const nodePoolFilterArgs = builder.args((t) => ({
+  name: t.string({ description: 'Only the node pool with exactly this name.' }),
+  type: t.field({
+    type: ackEnumRef(NodePoolTypeEnum) as WireEnumRef,
+    description: 'Only node pools of this type.',
+  }),
+  state: t.field({
+    type: ackEnumRef(NodePoolStateEnum) as WireEnumRef,
+    description: 'Only node pools in this state.',
+  }),
+  isDefault: t.boolean({ description: 'Only the default node pool (true) or only the others (false).' }),
+}));
 
 /**
  * A pool that does not exist loads as null, and the nullable fields answer null without an error.
@@ -85,7 +115,7 @@ builder.queryFields((t) => ({
       'null with an error when ACK could not be asked.',
     args: {
       clusterId: t.arg.id({ required: true, description: 'Cluster ID.' }),
-      name: t.arg.string({ description: 'Only the node pool with exactly this name.' }),
+      ...nodePoolFilterArgs,
     },
     resolve: async (_root, args, ctx) => {
       const clusterId = assertAckId(String(args.clusterId), 'clusterId');

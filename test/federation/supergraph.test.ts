@@ -198,7 +198,11 @@ describe('_entities on the ACK subgraph', () => {
   it('publishes a Federation 2 SDL that imports only the directives it uses', async () => {
     const result = await ack.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
     const sdl = result.data?._service.sdl ?? '';
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(sdl).toContain(
+      '@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])',
+    );
+    // PageInfo is the one type other subgraphs define too.
+    expect(sdl).toMatch(/type PageInfo\s+@shareable/);
     expect(sdl).toMatch(/type Cluster\s+@key\(fields: "id"\)/);
     expect(sdl).toMatch(/type NodePool\s+@key\(fields: "clusterId id"\)/);
     expect(sdl).toBe(await readFile('schema/subgraph.graphql', 'utf8').then((committed) => committed));

@@ -15,12 +15,18 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
     "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": typeof types.RealisticValuesDocument,
 };
 const documents: Documents = {
+    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": types.DashboardDocument,
     "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": types.RealisticValuesDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,47 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** State of a cluster. ACK documents the values of DescribeClusterDetail and DescribeClustersV1 in two overlapping lists; this set is their union. */
+export type ClusterState =
+  /** `deleted`: The cluster has been deleted. */
+  | 'DELETED'
+  /** `deleted_failed`: The cluster failed to be deleted (the spelling of older documentation). */
+  | 'DELETED_FAILED'
+  /** `delete_failed`: The cluster failed to be deleted. */
+  | 'DELETE_FAILED'
+  /** `deleting`: The cluster is being deleted. */
+  | 'DELETING'
+  /** `disconnected`: The cluster is disconnected. */
+  | 'DISCONNECTED'
+  /** `draining`: Nodes of the cluster are being drained. */
+  | 'DRAINING'
+  /** `failed`: The cluster failed to be created. */
+  | 'FAILED'
+  /** `inactive`: The cluster is inactive. */
+  | 'INACTIVE'
+  /** `initial`: The cluster is being created. */
+  | 'INITIAL'
+  /** `removing`: Nodes are being removed from the cluster. */
+  | 'REMOVING'
+  /** `running`: The cluster is running. */
+  | 'RUNNING'
+  /** `scaling`: The cluster is being scaled. */
+  | 'SCALING'
+  /** `stopped`: The cluster has stopped running. */
+  | 'STOPPED'
+  /** `unavailable`: The cluster is unavailable. */
+  | 'UNAVAILABLE'
+  /** A value ACK returned that this gateway does not know yet (ACK adds values over time). Treat it as "other", not as an error. */
+  | 'UNKNOWN'
+  /** `updating`: The cluster is being updated. */
+  | 'UPDATING'
+  /** `updating_failed`: The cluster failed to be updated. */
+  | 'UPDATING_FAILED'
+  /** `upgrading`: The cluster is being upgraded. */
+  | 'UPGRADING'
+  /** `waiting`: A registered cluster waiting for its external Kubernetes cluster to connect. */
+  | 'WAITING';
+
 /** CPU management policy of the nodes (clusters of version 1.12.6 and later). */
 export type CpuPolicy =
   /** `none`: Uses the default CPU affinity scheme. */
@@ -61,6 +102,13 @@ export type SpotStrategy =
   /** A value ACK returned that this gateway does not know yet (ACK adds values over time). Treat it as "other", not as an error. */
   | 'UNKNOWN';
 
+export type DashboardQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type DashboardQuery = { clusterList: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, name: string | null, state: ClusterState | null, currentVersion: string | null, regionId: string | null, nodePools: Array<{ name: string | null, status: { state: NodePoolState | null, totalNodes: number | null, healthyNodes: number | null } | null }> | null }> } };
+
 export type RealisticValuesQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -87,6 +135,36 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const DashboardDocument = new TypedDocumentString(`
+    query Dashboard($after: String) {
+  clusterList(first: 20, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      endCursor
+    }
+    edges {
+      cursor
+    }
+    nodes {
+      id
+      name
+      state
+      currentVersion
+      regionId
+      nodePools {
+        name
+        status {
+          state
+          totalNodes
+          healthyNodes
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
 export const RealisticValuesDocument = new TypedDocumentString(`
     query RealisticValues($id: ID!) {
   cluster(id: $id) {
