@@ -1,7 +1,10 @@
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { AckApi } from './ack/ack-api.js';
 import { type Context, createContext } from './context.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -36,9 +39,30 @@ export interface AppOptions {
   graphiql?: boolean;
   /** Variables GraphiQL opens with, e.g. a real cluster id. */
   graphiqlVariables?: Record<string, unknown>;
+  /** Answer introspection queries. @default true */
+  introspection?: boolean;
+  /** Limits every request meets before anything is asked upstream. @default DEFAULT_QUERY_LIMITS */
+  limits?: Partial<QueryLimits>;
+  /** Origins allowed to call from a browser on another origin (CORS). @default [] (same origin only) */
+  corsOrigins?: readonly string[];
+  /**
+   * Require a preflight-forcing header on requests a browser sends without a CORS preflight
+   * (GET, form posts), so another site cannot make a user's browser run an operation. @default true
+   */
+  csrfPrevention?: boolean;
+  /** Overall deadline of one GraphQL request's upstream reads. @default DEFAULT_REQUEST_DEADLINE_MS */
+  requestDeadlineMs?: number;
 }
 
+/** Headers that mark a request as sent by a script (which a cross-site form cannot set). */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'graphql-preflight'];
+
 export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** The deadline's timer ends with the request. */
+const clearDeadline: Plugin<Context> = {
+  onExecute: ({ args }) => ({ onExecuteDone: () => args.contextValue.deadline.clear() }),
+};
 
 /** The gateway as a fetch-style handler; it never listens (main.ts and tests decide that). */
 export function createApp(options: AppOptions): App {
@@ -47,8 +71,17 @@ export function createApp(options: AppOptions): App {
   let graphiqlPage: string | undefined;
   let readiness: { at: number; ok: boolean } | undefined;
 
+  const plugins: Plugin[] = [...useQueryLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits })];
+  if (options.csrfPrevention !== false) plugins.push(useCSRFPrevention({ requestHeaders: CSRF_HEADERS }));
+  if (options.introspection === false) plugins.push(useDisableIntrospection());
+  const corsOrigins = options.corsOrigins ?? [];
+
   return createYoga<Record<string, never>, Context>({
     schema,
+    cors:
+      corsOrigins.length > 0
+        ? { origin: [...corsOrigins], credentials: true, methods: ['GET', 'POST'], maxAge: 600 }
+        : false,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -66,7 +99,7 @@ export function createApp(options: AppOptions): App {
             .join(' ') || 'error',
         ),
     },
-    context: ({ request }) => createContext(ack, logger, request),
+    context: ({ request }) => createContext(ack, logger, request, options.requestDeadlineMs),
     graphiql:
       options.graphiql === false
         ? false
@@ -85,6 +118,8 @@ export function createApp(options: AppOptions): App {
       return graphiqlPage;
     },
     plugins: [
+      ...plugins,
+      clearDeadline,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL_MS } from './ack/ack-cache.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './ack/ack-client.js';
+import { DEFAULT_REQUEST_DEADLINE_MS } from './context.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
 
 export const DEFAULT_PORT = 4000;
 
@@ -34,6 +36,25 @@ const EnvSchema = z.object({
   CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
   CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
   GRAPHIQL: flag,
+  GRAPHQL_INTROSPECTION: flag,
+  CSRF_PREVENTION: flag,
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url())),
+  MAX_QUERY_DEPTH: count(DEFAULT_QUERY_LIMITS.maxDepth, 1),
+  MAX_QUERY_COST: count(DEFAULT_QUERY_LIMITS.maxCost, 1),
+  MAX_QUERY_ALIASES: count(DEFAULT_QUERY_LIMITS.maxAliases, 0),
+  MAX_QUERY_DIRECTIVES: count(DEFAULT_QUERY_LIMITS.maxDirectives, 0),
+  MAX_QUERY_TOKENS: count(DEFAULT_QUERY_LIMITS.maxTokens, 1),
+  MAX_BODY_BYTES: count(DEFAULT_QUERY_LIMITS.maxBodyBytes, 1),
+  REQUEST_DEADLINE_MS: count(DEFAULT_REQUEST_DEADLINE_MS, 1),
   SIMULATOR_CLUSTERS: count(3, 1),
   SIMULATOR_NODE_POOLS: count(5, 0),
   SIMULATOR_LATENCY_MS: count(0),
@@ -44,6 +65,11 @@ export interface Config {
   host: string;
   logLevel: string;
   graphiql: boolean;
+  introspection: boolean;
+  csrfPrevention: boolean;
+  corsOrigins: string[];
+  limits: QueryLimits;
+  requestDeadlineMs: number;
   cache: { ttlMs: number; maxEntries: number };
   ack: {
     endpoint?: string;
@@ -97,6 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? true,
+    introspection: e.GRAPHQL_INTROSPECTION ?? true,
+    csrfPrevention: e.CSRF_PREVENTION ?? true,
+    corsOrigins: e.CORS_ORIGINS,
+    limits: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxCost: e.MAX_QUERY_COST,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
     ack: {
       endpoint: e.ACK_ENDPOINT,

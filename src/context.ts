@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { initContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { AckApi, AckNodePoolList } from './ack/ack-api.js';
+import { AckError } from './ack/errors.js';
 import type { AckClusterDetail } from './ack/model/cluster.js';
 import type { Logger } from './logger.js';
 
@@ -15,6 +16,7 @@ export interface Loaders {
 
 export interface Context {
   ack: AckApi;
+  deadline: ReturnType<typeof createDeadline>;
   loaders: Loaders;
   requestId: string;
   logger: Logger;
@@ -31,10 +33,40 @@ function perKeyLoader<V>(load: (key: string) => Promise<V>): DataLoader<string, 
   );
 }
 
-export function createLoaders(ack: AckApi): Loaders {
+/** How long one GraphQL request may wait for ACK in all, retries included. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 15_000;
+
+/**
+ * The request's deadline: a field still waiting for ACK when it passes answers
+ * `UPSTREAM_TIMEOUT`. The upstream call itself goes on (other requests may share it) and fills
+ * the cache.
+ */
+export function createDeadline(ms: number) {
+  const at = Date.now() + ms;
+  let timer: NodeJS.Timeout | undefined;
+  let expired: Promise<never> | undefined;
+  // The timer starts with the first upstream read: requests answered from memory never set one.
+  const whenExpired = (): Promise<never> => {
+    expired ??= new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AckError('TIMEOUT', `The request's ${ms} ms deadline passed.`)),
+        Math.max(0, at - Date.now()),
+      );
+      timer.unref();
+    });
+    return expired;
+  };
   return {
-    nodePools: perKeyLoader((clusterId) => ack.nodePools(clusterId)),
-    clusterDetails: perKeyLoader((clusterId) => ack.clusterDetail(clusterId)),
+    at,
+    race: <T>(work: Promise<T>): Promise<T> => Promise.race([work, whenExpired()]),
+    clear: () => clearTimeout(timer),
+  };
+}
+
+export function createLoaders(ack: AckApi, deadline = createDeadline(DEFAULT_REQUEST_DEADLINE_MS)): Loaders {
+  return {
+    nodePools: perKeyLoader((clusterId) => deadline.race(ack.nodePools(clusterId))),
+    clusterDetails: perKeyLoader((clusterId) => deadline.race(ack.clusterDetail(clusterId))),
   };
 }
 
@@ -42,14 +74,21 @@ const toError = (error: unknown): Error => (error instanceof Error ? error : new
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function createContext(ack: AckApi, logger: Logger, request?: Request): Context {
+export function createContext(
+  ack: AckApi,
+  logger: Logger,
+  request?: Request,
+  deadlineMs = DEFAULT_REQUEST_DEADLINE_MS,
+): Context {
   const incoming = request?.headers.get('x-request-id');
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  const deadline = createDeadline(deadlineMs);
   return {
     // Keeps Pothos' per-request caches (the dataloader plugin's loaders) when yoga copies the context.
     ...initContextCache(),
     ack,
-    loaders: createLoaders(ack),
+    deadline,
+    loaders: createLoaders(ack, deadline),
     requestId,
     logger: logger.child({ requestId }),
   };

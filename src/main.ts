@@ -59,6 +59,11 @@ async function main(): Promise<void> {
     ack,
     logger,
     graphiql: config.graphiql,
+    introspection: config.introspection,
+    csrfPrevention: config.csrfPrevention,
+    corsOrigins: config.corsOrigins,
+    limits: config.limits,
+    requestDeadlineMs: config.requestDeadlineMs,
     graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
   });
   const server = createServer(app);

@@ -119,9 +119,11 @@ builder.queryField('clusterList', (t) =>
         }
         const page = count > 0 ? planPage(start, count) : undefined;
         const answer = page
-          ? await ctx.ack.clusterList(page.pageNumber, page.pageSize, filter).catch((error: unknown) => {
-              throw toGraphQLError(error);
-            })
+          ? await ctx.deadline
+              .race(ctx.ack.clusterList(page.pageNumber, page.pageSize, filter))
+              .catch((error: unknown) => {
+                throw toGraphQLError(error);
+              })
           : undefined;
         const pageStart = page ? (page.pageNumber - 1) * page.pageSize : start;
         const entries = (answer?.clusters ?? []).slice(start - pageStart, start - pageStart + count);

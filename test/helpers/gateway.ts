@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AckApi } from '../../src/ack/ack-api.js';
 import { AckCache } from '../../src/ack/ack-cache.js';
 import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
@@ -15,6 +15,8 @@ export const TEST_KEY = {
 
 export interface TestGatewayOptions {
   simulator?: AckSimulatorOptions;
+  /** Options of the app itself (limits, CORS, CSRF, auth, ...). */
+  app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** @default 30_000 */
   cacheTtlMs?: number;
   /** Overrides for the gateway's ACK client (a wrong secret, short timeouts, another endpoint). */
@@ -71,7 +73,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...options.client,
   });
   const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000 });
-  const app = createApp({ ack: new AckApi(client, cache, logger), logger });
+  const app = createApp({ ack: new AckApi(client, cache, logger), logger, ...options.app });
   let server: Server | undefined;
   return {
     app,
