@@ -1,8 +1,19 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import {
+  createYoga,
+  isAsyncIterable,
+  type Plugin,
+  useReadinessCheck,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import type { AckApi } from './ack/ack-api.js';
+import type { Authenticator } from './auth/authenticate.js';
+import { AuthenticationError } from './auth/authentication-error.js';
+import type { Policy } from './auth/policy.js';
+import type { Principal } from './auth/principal.js';
 import { type Context, createContext } from './context.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from './limits.js';
 import type { Logger } from './logger.js';
@@ -52,6 +63,10 @@ export interface AppOptions {
   csrfPrevention?: boolean;
   /** Overall deadline of one GraphQL request's upstream reads. @default DEFAULT_REQUEST_DEADLINE_MS */
   requestDeadlineMs?: number;
+  /** Who the caller is. @default every caller is anonymous, without scopes */
+  authenticate?: Authenticator;
+  /** Which clusters each caller may see. @default every caller sees every cluster */
+  policy?: Policy;
 }
 
 /** Headers that mark a request as sent by a script (which a cross-site form cannot set). */
@@ -59,9 +74,17 @@ export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
 
-/** The deadline's timer ends with the request. */
-const clearDeadline: Plugin<Context> = {
-  onExecute: ({ args }) => ({ onExecuteDone: () => args.contextValue.deadline.clear() }),
+/** The deadline's timer ends with the request; its warnings (stale answers) join the result. */
+const finishRequest: Plugin<Context> = {
+  onExecute: ({ args }) => ({
+    onExecuteDone: ({ result, setResult }) => {
+      args.contextValue.deadline.clear();
+      const warnings = args.contextValue.warnings.list();
+      if (warnings.length > 0 && !isAsyncIterable(result)) {
+        setResult({ ...result, extensions: { ...result.extensions, warnings } });
+      }
+    },
+  }),
 };
 
 /** The gateway as a fetch-style handler; it never listens (main.ts and tests decide that). */
@@ -99,7 +122,18 @@ export function createApp(options: AppOptions): App {
             .join(' ') || 'error',
         ),
     },
-    context: ({ request }) => createContext(ack, logger, request, options.requestDeadlineMs),
+    context: async ({ request }) => {
+      let caller: Principal | undefined;
+      try {
+        caller = await options.authenticate?.(request);
+      } catch (error) {
+        // 401 (or 503 when the keys to verify with are unreachable) for the whole request.
+        if (error instanceof AuthenticationError)
+          throw new GraphQLError(error.message, { extensions: error.extensions });
+        throw error;
+      }
+      return createContext(ack, logger, request, options.requestDeadlineMs, caller, options.policy);
+    },
     graphiql:
       options.graphiql === false
         ? false
@@ -119,7 +153,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       ...plugins,
-      clearDeadline,
+      finishRequest,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

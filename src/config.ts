@@ -1,6 +1,22 @@
 import { z } from 'zod';
-import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL_MS } from './ack/ack-cache.js';
+import {
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_NOT_FOUND_TTL_MS,
+  DEFAULT_STALE_GRACE_MS,
+} from './ack/ack-cache.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './ack/ack-client.js';
+import {
+  type AckResilienceOptions,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  DEFAULT_BREAKER_FAILURES,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_ATTEMPTS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+} from './ack/resilience.js';
+import { type AuthConfig, AuthConfigError, AuthEnvSchema, toAuthConfig } from './auth/auth-config.js';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './context.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
 
@@ -35,6 +51,17 @@ const EnvSchema = z.object({
   ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
   CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
   CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
+  // --- upstream resilience (issue 5) ---
+  ACK_RETRY_MAX_ATTEMPTS: count(DEFAULT_RETRY_MAX_ATTEMPTS, 1),
+  ACK_RETRY_BASE_DELAY_MS: count(DEFAULT_RETRY_BASE_DELAY_MS),
+  ACK_RETRY_MAX_DELAY_MS: count(DEFAULT_RETRY_MAX_DELAY_MS),
+  ACK_BREAKER_FAILURES: count(DEFAULT_BREAKER_FAILURES),
+  ACK_BREAKER_COOLDOWN_MS: count(DEFAULT_BREAKER_COOLDOWN_MS, 1),
+  ACK_MAX_CONCURRENCY: count(DEFAULT_MAX_CONCURRENCY, 1),
+  ACK_MAX_QUEUE: count(DEFAULT_MAX_QUEUE),
+  CACHE_STALE_GRACE_MS: count(DEFAULT_STALE_GRACE_MS),
+  CACHE_NOT_FOUND_TTL_MS: count(DEFAULT_NOT_FOUND_TTL_MS),
+  // --- end upstream resilience ---
   GRAPHIQL: flag,
   GRAPHQL_INTROSPECTION: flag,
   CSRF_PREVENTION: flag,
@@ -61,6 +88,8 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
+  /** Who callers are and which clusters they may see. */
+  auth: AuthConfig;
   port: number;
   host: string;
   logLevel: string;
@@ -71,6 +100,16 @@ export interface Config {
   limits: QueryLimits;
   requestDeadlineMs: number;
   cache: { ttlMs: number; maxEntries: number };
+  // --- upstream resilience (issue 5) ---
+  /**
+   * Retries, circuit breaker and concurrency bound of the ACK client (`client`), stale-if-error
+   * and not-found caching of the process-wide cache (`cache`).
+   */
+  resilience: {
+    client: Required<AckResilienceOptions>;
+    cache: { staleGraceMs: number; notFoundTtlMs: number };
+  };
+  // --- end upstream resilience ---
   ack: {
     endpoint?: string;
     protocol: 'http' | 'https';
@@ -92,7 +131,7 @@ export class ConfigError extends Error {
  * message (zod reports paths and rules, not values).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.extend(AuthEnvSchema.shape).safeParse(env);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
@@ -103,7 +142,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '  ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
     );
   }
-  if (!parsed.success || problems.length > 0) {
+  let auth: AuthConfig | undefined;
+  if (parsed.success) {
+    try {
+      auth = toAuthConfig(parsed.data);
+    } catch (error) {
+      if (!(error instanceof AuthConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => `  ${problem}`));
+    }
+  }
+  if (!parsed.success || !auth || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
@@ -119,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nothingConfigured = !e.ACK_ENDPOINT && !e.ALIBABA_CLOUD_REGION_ID && !credentials;
   const useSimulator = e.ACK_SIMULATOR ?? nothingConfigured;
   return {
+    auth,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
@@ -136,6 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
+    // --- upstream resilience (issue 5) ---
+    resilience: {
+      client: {
+        retryMaxAttempts: e.ACK_RETRY_MAX_ATTEMPTS,
+        retryBaseDelayMs: e.ACK_RETRY_BASE_DELAY_MS,
+        retryMaxDelayMs: e.ACK_RETRY_MAX_DELAY_MS,
+        breakerFailures: e.ACK_BREAKER_FAILURES,
+        breakerCooldownMs: e.ACK_BREAKER_COOLDOWN_MS,
+        maxConcurrency: e.ACK_MAX_CONCURRENCY,
+        maxQueue: e.ACK_MAX_QUEUE,
+      },
+      cache: { staleGraceMs: e.CACHE_STALE_GRACE_MS, notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS },
+    },
+    // --- end upstream resilience ---
     ack: {
       endpoint: e.ACK_ENDPOINT,
       protocol: e.ACK_PROTOCOL,

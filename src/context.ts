@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { initContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { AckApi, AckNodePoolList } from './ack/ack-api.js';
+import { stalenessOf } from './ack/ack-cache.js';
 import { AckError } from './ack/errors.js';
 import type { AckClusterDetail } from './ack/model/cluster.js';
+import { createPolicy, type Policy } from './auth/policy.js';
+import { ANONYMOUS_NAME, createPrincipal, type Principal } from './auth/principal.js';
 import type { Logger } from './logger.js';
 
 /** Per-request loaders: one upstream question per key per request, whatever asks for it. */
@@ -16,7 +19,13 @@ export interface Loaders {
 
 export interface Context {
   ack: AckApi;
+  /** Who is calling (anonymous, without scopes, unless an authenticator says otherwise). */
+  caller: Principal;
+  /** Which clusters the caller may see. */
+  policy: Policy;
   deadline: ReturnType<typeof createDeadline>;
+  /** Notes for `extensions.warnings` (stale answers). */
+  warnings: Warnings;
   loaders: Loaders;
   requestId: string;
   logger: Logger;
@@ -63,14 +72,69 @@ export function createDeadline(ms: number) {
   };
 }
 
-export function createLoaders(ack: AckApi, deadline = createDeadline(DEFAULT_REQUEST_DEADLINE_MS)): Loaders {
+/** A note the response carries in `extensions.warnings`, e.g. that an answer is stale. */
+export interface ResponseWarning {
+  code: 'STALE_DATA';
+  message: string;
+  operation: string;
+  clusterId?: string;
+  ageMs: number;
+  upstream?: { code: string };
+}
+
+/** Collects the request's warnings, one per operation and cluster. */
+export function createWarnings() {
+  const warnings = new Map<string, ResponseWarning>();
   return {
-    nodePools: perKeyLoader((clusterId) => deadline.race(ack.nodePools(clusterId))),
-    clusterDetails: perKeyLoader((clusterId) => deadline.race(ack.clusterDetail(clusterId))),
+    list: (): ResponseWarning[] => [...warnings.values()],
+    /** Passes `value` through, noting when ACK failed and an older cached answer stands in. */
+    noteStale<V>(operation: string, clusterId: string | undefined, value: V): V {
+      const stale = stalenessOf(value);
+      if (stale) {
+        warnings.set(`${operation}\0${clusterId ?? ''}`, {
+          code: 'STALE_DATA',
+          message: `ACK could not be asked (${stale.reason}); this answer is ${Math.round(stale.ageMs / 1000)} s old.`,
+          operation,
+          ...(clusterId ? { clusterId } : {}),
+          ageMs: Math.round(stale.ageMs),
+          ...(stale.upstreamCode ? { upstream: { code: stale.upstreamCode } } : {}),
+        });
+      }
+      return value;
+    },
+  };
+}
+
+export type Warnings = ReturnType<typeof createWarnings>;
+
+export function createLoaders(
+  ack: AckApi,
+  deadline = createDeadline(DEFAULT_REQUEST_DEADLINE_MS),
+  warnings = createWarnings(),
+): Loaders {
+  return {
+    nodePools: perKeyLoader(async (clusterId) =>
+      warnings.noteStale(
+        'DescribeClusterNodePools',
+        clusterId,
+        await deadline.race(ack.nodePools(clusterId)),
+      ),
+    ),
+    clusterDetails: perKeyLoader(async (clusterId) =>
+      warnings.noteStale(
+        'DescribeClusterDetail',
+        clusterId,
+        await deadline.race(ack.clusterDetail(clusterId)),
+      ),
+    ),
   };
 }
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+const ANONYMOUS = createPrincipal('anonymous', ANONYMOUS_NAME);
+/** No policy configured: every caller may see every cluster. */
+const OPEN_POLICY = createPolicy(undefined);
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -79,16 +143,22 @@ export function createContext(
   logger: Logger,
   request?: Request,
   deadlineMs = DEFAULT_REQUEST_DEADLINE_MS,
+  caller: Principal = ANONYMOUS,
+  policy: Policy = OPEN_POLICY,
 ): Context {
   const incoming = request?.headers.get('x-request-id');
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
   const deadline = createDeadline(deadlineMs);
+  const warnings = createWarnings();
   return {
     // Keeps Pothos' per-request caches (the dataloader plugin's loaders) when yoga copies the context.
     ...initContextCache(),
     ack,
+    caller,
+    policy,
     deadline,
-    loaders: createLoaders(ack, deadline),
+    warnings,
+    loaders: createLoaders(ack, deadline, warnings),
     requestId,
     logger: logger.child({ requestId }),
   };

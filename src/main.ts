@@ -5,6 +5,8 @@ import { AckApi } from './ack/ack-api.js';
 import { AckCache } from './ack/ack-cache.js';
 import { AckClient } from './ack/ack-client.js';
 import { createApp } from './app.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { createPolicy } from './auth/policy.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -53,9 +55,14 @@ async function main(): Promise<void> {
   const simulator = await startSimulator(config, logger);
   config = simulator.config;
 
-  const client = new AckClient(config.ack);
-  const ack = new AckApi(client, new AckCache(config.cache), logger);
+  const client = new AckClient({ ...config.ack, resilience: config.resilience.client, logger });
+  const ack = new AckApi(client, new AckCache({ ...config.cache, ...config.resilience.cache }), logger);
+  if (config.auth.authentication.mode === 'none' && !config.simulator) {
+    logger.warn('AUTH_MODE=none against real ACK: every caller is anonymous; set AUTH_MODE for production');
+  }
   const app = createApp({
+    authenticate: createAuthenticator(config.auth.authentication),
+    policy: createPolicy(config.auth.policy.statements, config.auth.policy),
     ack,
     logger,
     graphiql: config.graphiql,
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
         upstream: `${config.ack.protocol}://${config.ack.endpoint ?? `(region ${config.ack.regionId ?? 'unset'})`}`,
         credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
         cacheTtlMs: config.cache.ttlMs,
+        resilience: config.resilience,
       },
       'ACK node-pool gateway listening',
     );

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { AckCache } from './ack-cache.js';
+import type { AckCache, AckStaleness, MaybeStale } from './ack-cache.js';
 import type { AckClient } from './ack-client.js';
 import { AckError } from './errors.js';
 import {
@@ -20,6 +20,8 @@ export interface AckNodePoolList {
   clusterId: string;
   nodePools: readonly AckClusterNodePool[];
   requestId?: string;
+  /** Set when ACK failed and this older answer is served instead (stale-if-error). */
+  stale?: AckStaleness;
 }
 
 /** Filters `DescribeClustersV1` applies upstream. */
@@ -36,6 +38,8 @@ export interface AckClusterListPage {
   pageSize: number;
   totalCount: number;
   requestId?: string;
+  /** Set when ACK failed and this older answer is served instead (stale-if-error). */
+  stale?: AckStaleness;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -44,6 +48,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * The ACK operations the gateway uses, each read through the process-wide cache and parsed once
  * at this edge. Callers validate ids first (`ids.ts`); nothing unchecked reaches a URL here.
+ *
+ * Every answer may carry `stale` (`AckStaleness`: `ageMs`, `reason`, `kind`, `upstreamCode`):
+ * ACK failed transiently and a cached answer past its TTL, within the stale grace, stands in.
+ * A `NOT_FOUND` failure is remembered for the cache's not-found TTL.
  */
 export class AckApi {
   constructor(
@@ -66,7 +74,7 @@ export class AckApi {
   }
 
   /** `DescribeClusterDetail` for one cluster (GET /clusters/{ClusterId}). */
-  clusterDetail(clusterId: string): Promise<AckClusterDetail> {
+  clusterDetail(clusterId: string): Promise<MaybeStale<AckClusterDetail>> {
     const key = `${this.client.identity}\0DescribeClusterDetail\0${clusterId}`;
     return this.cache.get(key, async () => {
       const { body, requestId } = await this.client.get('DescribeClusterDetail', ['clusters', clusterId]);
@@ -122,14 +130,17 @@ export class AckApi {
 
   /**
    * Whether ACK answers with the configured credentials: one uncached, minimal
-   * `DescribeClustersV1` page. Throttling and RAM denials still prove both, so they count as up.
+   * `DescribeClustersV1` page, one attempt, past the circuit breaker (a probe reports ACK as
+   * it is). Throttling and RAM denials still prove both, so they count as up.
    */
   async ping(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
-      await this.client.get('DescribeClustersV1', ['api', 'v1', 'clusters'], {
-        page_number: 1,
-        page_size: 1,
-      });
+      await this.client.get(
+        'DescribeClustersV1',
+        ['api', 'v1', 'clusters'],
+        { page_number: 1, page_size: 1 },
+        { probe: true },
+      );
       return { ok: true };
     } catch (error) {
       if (error instanceof AckError) {

@@ -1,55 +1,147 @@
 import { LRUCache } from 'lru-cache';
+import { AckError, type AckErrorKind, isRetryable } from './errors.js';
 
 /** How long an upstream answer is served from memory. */
 export const DEFAULT_CACHE_TTL_MS = 30_000;
 /** How many upstream answers are kept at most (ACK's default quota is 50 clusters per account). */
 export const DEFAULT_CACHE_MAX_ENTRIES = 5_000;
+/** How long past its TTL an answer may still be served, marked stale, while ACK is failing. */
+export const DEFAULT_STALE_GRACE_MS = 5 * 60_000;
+/** How long a not-found answer is remembered. */
+export const DEFAULT_NOT_FOUND_TTL_MS = 5_000;
 
 export interface AckCacheOptions {
   /** @default DEFAULT_CACHE_TTL_MS; 0 disables caching (in-flight calls are still shared). */
   ttlMs?: number;
   /** @default DEFAULT_CACHE_MAX_ENTRIES */
   maxEntries?: number;
+  /**
+   * Stale-if-error: when a refresh fails in a way that may pass (throttled, timeout,
+   * unavailable, circuit open), an answer younger than `ttlMs + staleGraceMs` is served instead,
+   * marked `stale`. 0 disables. @default DEFAULT_STALE_GRACE_MS
+   */
+  staleGraceMs?: number;
+  /** How long a `NOT_FOUND` failure is answered from memory; 0 disables. @default DEFAULT_NOT_FOUND_TTL_MS */
+  notFoundTtlMs?: number;
+}
+
+/** Why and how old an answer served past its TTL is (stale-if-error). */
+export interface AckStaleness {
+  /** Time since ACK gave this answer, in milliseconds. */
+  ageMs: number;
+  /** What the failed refresh said (an `AckError` message: safe to show). */
+  reason: string;
+  /** The failed refresh's kind (`UNAVAILABLE`, `THROTTLED`, `TIMEOUT`, ...). */
+  kind: AckErrorKind;
+  /** ACK's code of the failed refresh, or `CircuitOpen` / `QueueFull`, when known. */
+  upstreamCode?: string;
+}
+
+/**
+ * A cached answer. `stale` is set only on answers served past their TTL because the refresh
+ * failed; fresh answers never carry it.
+ */
+export type MaybeStale<V> = V & { readonly stale?: AckStaleness };
+
+/** The staleness of an answer from `AckCache`/`AckApi`, or undefined when it is fresh. */
+export const stalenessOf = (value: unknown): AckStaleness | undefined =>
+  typeof value === 'object' && value !== null ? (value as { stale?: AckStaleness }).stale : undefined;
+
+interface Entry {
+  value: object;
+  /** `performance.now()` when ACK answered. */
+  at: number;
 }
 
 type Load = () => Promise<object>;
 
+/** Failures a recent answer may stand in for: ACK or the way to it failing, not ACK's "no". */
+const servesStale = (error: unknown): error is AckError =>
+  isRetryable(error) ||
+  (error instanceof AckError &&
+    (error.kind === 'UNAVAILABLE' || error.kind === 'THROTTLED' || error.kind === 'TIMEOUT'));
+
 /**
  * The process-wide cache below the per-request loaders. Within the TTL a repeated question costs
  * no upstream call; concurrent misses for one key share one in-flight call; a failed call is not
- * cached, so the next question asks again. Keys are built by the caller from the client's
- * identity (endpoint and credentials), the operation and its arguments.
+ * cached as a success, so the next question asks again. Keys are built by the caller from the
+ * client's identity (endpoint and credentials), the operation and its arguments.
+ *
+ * Entries are kept for `ttlMs + staleGraceMs`. Past `ttlMs` an entry is refreshed like a miss;
+ * if that refresh fails transiently, the old answer is served with `stale` set. Not-found
+ * failures are remembered for `notFoundTtlMs`, apart from the answers so they never evict them.
+ * Values must be plain objects: a stale answer is a shallow copy with `stale` added.
  */
 export class AckCache {
-  private readonly lru: LRUCache<string, object, Load>;
+  private readonly answers: LRUCache<string, Entry> | undefined;
+  private readonly notFound: LRUCache<string, AckError> | undefined;
   private readonly inFlight = new Map<string, Promise<object>>();
   private readonly ttlMs: number;
+  private readonly staleGraceMs: number;
 
   constructor(options: AckCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_CACHE_TTL_MS;
-    this.lru = new LRUCache<string, object, Load>({
-      max: options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
-      ttl: this.ttlMs > 0 ? this.ttlMs : undefined,
+    this.staleGraceMs = Math.max(0, options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS);
+    const maxEntries = options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES;
+    const notFoundTtlMs = options.notFoundTtlMs ?? DEFAULT_NOT_FOUND_TTL_MS;
+    if (this.ttlMs > 0) {
       // TTL checks read a clock per get; a coarse clock is enough at millisecond TTLs.
-      ttlResolution: 1,
-      fetchMethod: (_key, _stale, { context }) => context(),
-    });
+      this.answers = new LRUCache({ max: maxEntries, ttl: this.ttlMs + this.staleGraceMs, ttlResolution: 1 });
+      if (notFoundTtlMs > 0) {
+        this.notFound = new LRUCache({ max: maxEntries, ttl: notFoundTtlMs, ttlResolution: 1 });
+      }
+    }
   }
 
-  /** The cached answer for `key`, or the result of `load()`, shared by concurrent callers. */
-  get<V extends object>(key: string, load: () => Promise<V>): Promise<V> {
-    if (this.ttlMs <= 0) return this.shareInFlight(key, load);
-    return this.lru.fetch(key, { context: load }) as Promise<V>;
+  /**
+   * The cached answer for `key`, or the result of `load()`, shared by concurrent callers; past
+   * the TTL, a transient failure of `load()` answers the previous value marked `stale`.
+   */
+  get<V extends object>(key: string, load: () => Promise<V>): Promise<MaybeStale<V>> {
+    const entry = this.answers?.get(key);
+    if (entry && performance.now() - entry.at < this.ttlMs) return Promise.resolve(entry.value as V);
+    const missing = this.notFound?.get(key);
+    if (missing) return Promise.reject(missing);
+    return this.shareInFlight(key, () => this.refresh(key, load)) as Promise<MaybeStale<V>>;
   }
 
   /** Drops every entry (tests, and operators rotating credentials). */
   clear(): void {
-    this.lru.clear();
+    this.answers?.clear();
+    this.notFound?.clear();
   }
 
-  private shareInFlight<V extends object>(key: string, load: () => Promise<V>): Promise<V> {
+  private async refresh(key: string, load: Load): Promise<object> {
+    try {
+      const value = await load();
+      this.answers?.set(key, { value, at: performance.now() });
+      this.notFound?.delete(key);
+      return value;
+    } catch (error) {
+      if (error instanceof AckError && error.kind === 'NOT_FOUND') {
+        // ACK's "no" is an answer: it replaces what was known, and is remembered briefly.
+        this.answers?.delete(key);
+        this.notFound?.set(key, error);
+        throw error;
+      }
+      if (!servesStale(error)) throw error;
+      const previous = this.answers?.get(key);
+      const ageMs = previous ? performance.now() - previous.at : Number.POSITIVE_INFINITY;
+      // Never past TTL + grace, whatever the LRU's own clock says.
+      if (!previous || ageMs >= this.ttlMs + this.staleGraceMs) throw error;
+      const stale: AckStaleness = {
+        ageMs: Math.round(ageMs),
+        reason: error.message,
+        kind: error.kind,
+        ...(error.details.upstreamCode ? { upstreamCode: error.details.upstreamCode } : {}),
+      };
+      return { ...previous.value, stale };
+    }
+  }
+
+  private shareInFlight(key: string, load: Load): Promise<object> {
     const pending = this.inFlight.get(key);
-    if (pending) return pending as Promise<V>;
+    if (pending) return pending;
     const promise = load().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, promise);
     return promise;

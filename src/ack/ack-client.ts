@@ -4,8 +4,10 @@ import Cs20151215 from '@alicloud/cs20151215';
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 // A CommonJS module: its named exports are only reliable through the default import under Node's ESM.
 import $dara from '@darabonba/typescript';
+import type { Logger } from '../logger.js';
 import { AckError, toAckError } from './errors.js';
 import type { ParseIssue } from './model/parse.js';
+import { AckCallGuard, type AckGuardStatus, type AckResilienceOptions } from './resilience.js';
 
 /** Connect timeout for ACK calls; the SDK's own default (3 s) also cuts slow bodies short. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
@@ -38,6 +40,18 @@ export interface AckClientOptions {
   connectTimeoutMs?: number;
   /** @default DEFAULT_READ_TIMEOUT_MS */
   readTimeoutMs?: number;
+  /** Retries, circuit breaker and concurrency bound of this endpoint. @default the DEFAULT_* of resilience.ts */
+  resilience?: AckResilienceOptions;
+  /** Where retries, circuit changes and refused calls are logged. @default none */
+  logger?: Logger;
+}
+
+export interface AckCallOptions {
+  /**
+   * One attempt that bypasses the circuit breaker (it still waits for a concurrency slot):
+   * for health probes, which must report ACK as it is, quickly. @default false
+   */
+  probe?: boolean;
 }
 
 /** A successful upstream answer: the parsed JSON body and ACK's request id. */
@@ -62,6 +76,7 @@ export class AckClient {
   readonly identity: string;
   private readonly sdk: InstanceType<typeof SdkClient>;
   private readonly runtime: $dara.RuntimeOptions;
+  private readonly guard: AckCallGuard;
 
   constructor(options: AckClientOptions) {
     const protocol = options.protocol ?? 'https';
@@ -97,17 +112,36 @@ export class AckClient {
           .digest('hex')
           .slice(0, 24)}`
       : 'default-credential-chain';
-    this.identity = `${protocol}://${options.endpoint ?? `region:${options.regionId ?? ''}`}|${who}`;
+    const endpoint = `${protocol}://${options.endpoint ?? `region:${options.regionId ?? ''}`}`;
+    this.identity = `${endpoint}|${who}`;
+    // One guard per client: quotas and outages are per endpoint and account, like the identity.
+    this.guard = new AckCallGuard(options.resilience, options.logger, endpoint);
+  }
+
+  /** The circuit and the calls in flight and waiting, for probes, logs and tests. */
+  status(): AckGuardStatus {
+    return this.guard.status();
   }
 
   /**
-   * GET one ACK ROA resource and return its parsed JSON body. Path segments are percent-encoded
-   * here; callers still validate ids before they get this far.
+   * GET one ACK ROA resource and return its parsed JSON body, retried on transient failures,
+   * behind the endpoint's circuit breaker and concurrency bound (`AckCallGuard`). Path segments
+   * are percent-encoded here; callers still validate ids before they get this far.
    */
-  async get(
+  get(
     action: string,
     pathSegments: readonly string[],
     query: Record<string, string | number | undefined> = {},
+    options: AckCallOptions = {},
+  ): Promise<AckResponse> {
+    const once = () => this.getOnce(action, pathSegments, query);
+    return options.probe ? this.guard.probe(once) : this.guard.run(once);
+  }
+
+  private async getOnce(
+    action: string,
+    pathSegments: readonly string[],
+    query: Record<string, string | number | undefined>,
   ): Promise<AckResponse> {
     const pathname = `/${pathSegments.map((segment) => $dara.URL.percentEncode(segment)).join('/')}`;
     const params = new $OpenApiUtil.Params({

@@ -20,6 +20,13 @@ export interface AckErrorDetails {
   statusCode?: number;
   /** How long ACK asked us to wait before retrying (throttling), in milliseconds. */
   retryAfterMs?: number;
+  /**
+   * The failure may pass by itself (throttling, 5xx, a proxy's non-JSON error page, connection
+   * errors, timeouts): worth a retry, and worth answering from a recent cache entry instead.
+   * Never set for 4xx answers (not found, forbidden, bad request, rejected credentials) nor for
+   * a 200 whose body does not parse.
+   */
+  retryable?: boolean;
 }
 
 /** A failure of one upstream call, safe to show: it never carries credentials or headers. */
@@ -75,7 +82,10 @@ function fromCloudError(error: AlibabaCloudError): AckError {
     if (typeof error.retryAfter === 'number' && error.retryAfter > 0) {
       details.retryAfterMs = error.retryAfter;
     }
-    return new AckError('THROTTLED', 'ACK throttled the request; retry later.', details);
+    return new AckError('THROTTLED', 'ACK throttled the request; retry later.', {
+      ...details,
+      retryable: true,
+    });
   }
   if (upstreamCode && NOT_FOUND_CODES.has(upstreamCode)) {
     return new AckError('NOT_FOUND', `ACK answered ${upstreamCode}.`, details);
@@ -91,7 +101,10 @@ function fromCloudError(error: AlibabaCloudError): AckError {
     );
   }
   if (error.statusCode !== undefined && error.statusCode >= 500) {
-    return new AckError('UNAVAILABLE', `ACK failed with HTTP ${error.statusCode}.`, details);
+    return new AckError('UNAVAILABLE', `ACK failed with HTTP ${error.statusCode}.`, {
+      ...details,
+      retryable: true,
+    });
   }
   return new AckError(
     'BAD_RESPONSE',
@@ -108,17 +121,23 @@ export function toAckError(error: unknown): AckError {
   if (error instanceof AckError) return error;
   if (error instanceof AlibabaCloudError) return fromCloudError(error);
   if (error instanceof SyntaxError) {
-    // The SDK parses every error body as JSON: an HTML 502 from a proxy ends up here.
-    return new AckError('BAD_RESPONSE', 'ACK answered with a body that is not JSON.');
+    // The SDK parses every error body (4xx/5xx) as JSON and loses the status when that fails:
+    // what ends up here is nearly always a proxy's HTML 502/503/504 page, so it counts as
+    // transient. A 200 whose body is not JSON is caught in AckClient and is not retryable.
+    return new AckError('BAD_RESPONSE', 'ACK answered with a body that is not JSON.', { retryable: true });
   }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error.name === 'RequestTimeoutError' || (code && TIMEOUT_ERROR_CODES.has(code))) {
-      return new AckError('TIMEOUT', 'ACK did not answer in time.');
+      return new AckError('TIMEOUT', 'ACK did not answer in time.', { retryable: true });
     }
     if (code && CONNECTION_ERROR_CODES.has(code)) {
-      return new AckError('UNAVAILABLE', `Could not reach ACK (${code}).`);
+      return new AckError('UNAVAILABLE', `Could not reach ACK (${code}).`, { retryable: true });
     }
   }
   throw error;
 }
+
+/** Whether a failure may pass by itself: see {@link AckErrorDetails.retryable}. */
+export const isRetryable = (error: unknown): error is AckError =>
+  error instanceof AckError && error.details.retryable === true;

@@ -138,6 +138,7 @@ export function ackFields<Parent, Ctx>(
       type: graphqlType(fieldSpec.type),
       description: fieldSpec.description,
       ...(fieldSpec.deprecated ? { deprecationReason: fieldSpec.deprecated } : {}),
+      ...(fieldSpec.sensitive ? { authScopes: { sensitive: true } } : {}),
       nullable: fieldSpec.required ? false : isList ? { list: true, items: false } : true,
       resolve: source
         ? async (parent: Parent, _args: unknown, ctx: Ctx) =>

@@ -3,12 +3,16 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import type { JsonObject } from '../ack/model/dsl.js';
+import { hasScope, SENSITIVE_SCOPE } from '../auth/principal.js';
 import type { Context } from '../context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
   Connection: { totalCount: number };
+  AuthScopes: { sensitive: boolean };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   // Every upstream-backed field is nullable: one failure never nulls its parent.
@@ -20,7 +24,14 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Federation last: it must see resolvers as the other plugins leave them.
-  plugins: [DirectivesPlugin, DataloaderPlugin, RelayPlugin, FederationPlugin],
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, DataloaderPlugin, RelayPlugin, FederationPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({ sensitive: hasScope(ctx.caller, SENSITIVE_SCOPE) }),
+    unauthorizedError: () =>
+      new GraphQLError(`This field needs the ${SENSITIVE_SCOPE} scope.`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
   relay: {
     // Connections only: clusters are addressed by ACK id, not by Relay global ids.
     nodeQueryOptions: false,

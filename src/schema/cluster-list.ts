@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AckClusterListFilter } from '../ack/ack-api.js';
+import type { AckClusterListEntry } from '../ack/model/cluster.js';
+import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { ClusterRef, type ClusterShape } from './cluster.js';
 import { badUserInput, toGraphQLError } from './errors.js';
@@ -13,18 +15,26 @@ const CURSOR_PREFIX = 'cl1';
 const FILTER_LIMITS = { name: 128, clusterType: 64, regionId: 64 } as const;
 const FILTER_PATTERNS = { clusterType: /^[A-Za-z]+$/, regionId: /^[a-z0-9-]+$/ } as const;
 
-/** A digest of the filter: a cursor only continues the list it came from. */
-const filterKey = (filter: AckClusterListFilter): string =>
+/**
+ * A digest of the filter and of the clusters the caller may see: a cursor only continues the
+ * list it came from.
+ */
+const filterKey = (filter: AckClusterListFilter, scope: string): string =>
   createHash('sha256')
-    .update(JSON.stringify([filter.name ?? '', filter.clusterType ?? '', filter.regionId ?? '']))
+    .update(JSON.stringify([filter.name ?? '', filter.clusterType ?? '', filter.regionId ?? '', scope]))
     .digest('base64url')
     .slice(0, 10);
 
 /** Opaque and stable: the same cluster at the same place of the same filtered list, the same cursor. */
-export const encodeCursor = (offset: number, filter: AckClusterListFilter): string =>
-  Buffer.from(`${CURSOR_PREFIX}:${offset}:${filterKey(filter)}`).toString('base64url');
+export const encodeCursor = (offset: number, filter: AckClusterListFilter, scope = 'all'): string =>
+  Buffer.from(`${CURSOR_PREFIX}:${offset}:${filterKey(filter, scope)}`).toString('base64url');
 
-export function decodeCursor(cursor: string, filter: AckClusterListFilter, argumentName: string): number {
+export function decodeCursor(
+  cursor: string,
+  filter: AckClusterListFilter,
+  argumentName: string,
+  scope = 'all',
+): number {
   const [prefix, offset, key, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   const value = Number(offset);
   if (
@@ -35,7 +45,7 @@ export function decodeCursor(cursor: string, filter: AckClusterListFilter, argum
   ) {
     throw badUserInput(`${argumentName} is not a cursor of this list.`, argumentName);
   }
-  if (key !== filterKey(filter)) {
+  if (key !== filterKey(filter, scope)) {
     throw badUserInput(`${argumentName} belongs to a list with another filter.`, argumentName);
   }
   return value;
@@ -76,6 +86,62 @@ function checkCount(value: number | null | undefined, argumentName: string): num
   return value;
 }
 
+interface Window {
+  entries: readonly AckClusterListEntry[];
+  totalCount: number;
+}
+
+/** Items [start, start + count) of the upstream list: one call (see planPage). */
+async function readWindow(
+  ctx: Context,
+  filter: AckClusterListFilter,
+  start: number,
+  count: number,
+): Promise<Window> {
+  if (count === 0) return { entries: [], totalCount: 0 };
+  const { pageNumber, pageSize } = planPage(start, count);
+  const page = ctx.warnings.noteStale(
+    'DescribeClustersV1',
+    undefined,
+    await ctx.ack.clusterList(pageNumber, pageSize, filter),
+  );
+  const pageStart = (pageNumber - 1) * pageSize;
+  return {
+    entries: page.clusters.slice(start - pageStart, start - pageStart + count),
+    totalCount: page.totalCount,
+  };
+}
+
+/**
+ * For a caller who may see only some clusters: the whole filtered list (pages of 100; one call
+ * for accounts of up to 100 clusters, cached like any answer), kept to the permitted clusters,
+ * then paged here, so `totalCount` and positions count permitted clusters only.
+ */
+async function readPermitted(
+  ctx: Context,
+  filter: AckClusterListFilter,
+  start: number,
+  count: number,
+): Promise<Window> {
+  const first = ctx.warnings.noteStale(
+    'DescribeClustersV1',
+    undefined,
+    await ctx.ack.clusterList(1, MAX_CLUSTER_PAGE_SIZE, filter),
+  );
+  const pageCount = Math.ceil(first.totalCount / MAX_CLUSTER_PAGE_SIZE);
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) =>
+      ctx.ack
+        .clusterList(index + 2, MAX_CLUSTER_PAGE_SIZE, filter)
+        .then((page) => ctx.warnings.noteStale('DescribeClustersV1', undefined, page)),
+    ),
+  );
+  const permitted = [first, ...rest]
+    .flatMap((page) => page.clusters)
+    .filter((entry) => ctx.policy.isAllowed(ctx.caller, entry.cluster_id));
+  return { entries: permitted.slice(start, start + count), totalCount: permitted.length };
+}
+
 const ClusterFilter = builder.inputType('ClusterFilter', {
   description: 'Filters DescribeClustersV1 applies upstream.',
   fields: (t) => ({
@@ -102,6 +168,7 @@ builder.queryField('clusterList', (t) =>
           clusterType: args.filter?.clusterType ?? undefined,
           regionId: args.filter?.regionId ?? undefined,
         });
+        const scope = ctx.policy.allowsAll(ctx.caller) ? 'all' : ctx.policy.scopeKey(ctx.caller);
         const first = checkCount(args.first, 'first');
         const last = checkCount(args.last, 'last');
         if (first !== undefined && last !== undefined)
@@ -110,26 +177,24 @@ builder.queryField('clusterList', (t) =>
         let count: number;
         if (last !== undefined) {
           if (!args.before) throw badUserInput('last needs before: page backwards from a cursor.', 'last');
-          const end = decodeCursor(args.before, filter, 'before');
+          const end = decodeCursor(args.before, filter, 'before', scope);
           start = Math.max(0, end - last);
           count = end - start;
         } else {
-          start = args.after ? decodeCursor(args.after, filter, 'after') + 1 : 0;
+          start = args.after ? decodeCursor(args.after, filter, 'after', scope) + 1 : 0;
           count = first ?? DEFAULT_CLUSTER_PAGE_SIZE;
         }
-        const page = count > 0 ? planPage(start, count) : undefined;
-        const answer = page
-          ? await ctx.deadline
-              .race(ctx.ack.clusterList(page.pageNumber, page.pageSize, filter))
-              .catch((error: unknown) => {
-                throw toGraphQLError(error);
-              })
-          : undefined;
-        const pageStart = page ? (page.pageNumber - 1) * page.pageSize : start;
-        const entries = (answer?.clusters ?? []).slice(start - pageStart, start - pageStart + count);
-        const totalCount = answer?.totalCount ?? 0;
+        const { entries, totalCount } = await ctx.deadline
+          .race(
+            scope === 'all'
+              ? readWindow(ctx, filter, start, count)
+              : readPermitted(ctx, filter, start, count),
+          )
+          .catch((error: unknown) => {
+            throw toGraphQLError(error);
+          });
         const edges = entries.map((entry, index) => ({
-          cursor: encodeCursor(start + index, filter),
+          cursor: encodeCursor(start + index, filter, scope),
           node: { id: entry.cluster_id, listEntry: entry } satisfies ClusterShape,
         }));
         return {

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { badUserInput, nullIfNotFound } from './errors.js';
-import { assertAckId } from './ids.js';
+import { assertAckId, authorizedClusterId } from './ids.js';
 import { filterNodePools, NodePoolRef, nodePoolFilterArgs, nodePoolKey } from './node-pool.js';
 
 /**
@@ -76,7 +76,8 @@ async function loadCluster(id: string, ctx: Context): Promise<ClusterShape | nul
 builder.asEntity(ClusterRef, {
   key: builder.selection<{ id: string }>('id'),
   // async: a malformed id must reject this representation only, not throw for the whole list.
-  resolveReference: async (reference, ctx) => loadCluster(assertAckId(String(reference.id), 'id'), ctx),
+  resolveReference: async (reference, ctx) =>
+    loadCluster(authorizedClusterId(String(reference.id), 'id', ctx), ctx),
 });
 
 builder.queryFields((t) => ({
@@ -84,7 +85,7 @@ builder.queryFields((t) => ({
     type: ClusterRef,
     description: 'A cluster by its id; null when ACK answers ErrorClusterNotFound.',
     args: { id: t.arg.id({ required: true, description: 'Cluster ID.' }) },
-    resolve: (_root, args, ctx) => loadCluster(assertAckId(String(args.id), 'id'), ctx),
+    resolve: (_root, args, ctx) => loadCluster(authorizedClusterId(String(args.id), 'id', ctx), ctx),
   }),
   clusters: t.field({
     type: [ClusterRef],
@@ -99,7 +100,7 @@ builder.queryFields((t) => ({
       }
       // One promise per id: a malformed id or a failing cluster nulls only its own entry.
       return args.ids.map(async (rawId, index) =>
-        loadCluster(assertAckId(String(rawId), `ids[${index}]`), ctx),
+        loadCluster(authorizedClusterId(String(rawId), `ids[${index}]`, ctx), ctx),
       );
     },
   }),

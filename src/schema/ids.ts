@@ -1,4 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { isAckId } from '../ack/ids.js';
+import type { Context } from '../context.js';
 import { badUserInput } from './errors.js';
 
 /** Rejects a malformed cluster or node-pool id before anything is asked upstream. */
@@ -10,4 +12,16 @@ export function assertAckId(value: string, argumentName: string): string {
     );
   }
   return value;
+}
+
+/**
+ * Checks the id, then the caller's right to see the cluster, before anything is asked upstream.
+ * A denied cluster answers the same whether or not it exists.
+ */
+export function authorizedClusterId(value: string, argumentName: string, ctx: Context): string {
+  const clusterId = assertAckId(value, argumentName);
+  if (!ctx.policy.isAllowed(ctx.caller, clusterId)) {
+    throw new GraphQLError('You may not read this cluster.', { extensions: { code: 'FORBIDDEN' } });
+  }
+  return clusterId;
 }

@@ -5,7 +5,7 @@ import { ackEnumRef, ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { ClusterRef } from './cluster.js';
 import { isNotFound, nullIfNotFound, toGraphQLError } from './errors.js';
-import { assertAckId } from './ids.js';
+import { assertAckId, authorizedClusterId } from './ids.js';
 
 /** The dataloader key of one node pool: `clusterId/nodePoolId` (ids never contain `/`). */
 export const nodePoolKey = (clusterId: string, nodePoolId: string): string => `${clusterId}/${nodePoolId}`;
@@ -100,7 +100,7 @@ builder.asEntity(NodePoolRef, {
   resolveReference: async (reference, ctx) =>
     NodePoolRef.getDataloader(ctx).load(
       nodePoolKey(
-        assertAckId(String(reference.clusterId), 'clusterId'),
+        authorizedClusterId(String(reference.clusterId), 'clusterId', ctx),
         assertAckId(String(reference.id), 'id'),
       ),
     ),
@@ -118,7 +118,7 @@ builder.queryFields((t) => ({
       ...nodePoolFilterArgs,
     },
     resolve: async (_root, args, ctx) => {
-      const clusterId = assertAckId(String(args.clusterId), 'clusterId');
+      const clusterId = authorizedClusterId(String(args.clusterId), 'clusterId', ctx);
       const list = await nullIfNotFound(ctx.loaders.nodePools.load(clusterId));
       return list && filterNodePools(list.nodePools, args);
     },
@@ -130,7 +130,10 @@ builder.queryFields((t) => ({
       clusterId: t.arg.id({ required: true, description: 'Cluster ID.' }),
       id: t.arg.id({ required: true, description: 'Node pool ID.' }),
     },
-    resolve: (_root, args) =>
-      nodePoolKey(assertAckId(String(args.clusterId), 'clusterId'), assertAckId(String(args.id), 'id')),
+    resolve: (_root, args, ctx) =>
+      nodePoolKey(
+        authorizedClusterId(String(args.clusterId), 'clusterId', ctx),
+        assertAckId(String(args.id), 'id'),
+      ),
   }),
 }));

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AckApi } from '../../src/ack/ack-api.js';
-import { AckCache } from '../../src/ack/ack-cache.js';
+import { AckCache, type AckCacheOptions } from '../../src/ack/ack-cache.js';
 import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
@@ -19,7 +19,13 @@ export interface TestGatewayOptions {
   app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** @default 30_000 */
   cacheTtlMs?: number;
-  /** Overrides for the gateway's ACK client (a wrong secret, short timeouts, another endpoint). */
+  /** Stale-if-error grace and not-found TTL of the cache. @default the production defaults */
+  cache?: Omit<AckCacheOptions, 'ttlMs'>;
+  /**
+   * Overrides for the gateway's ACK client (a wrong secret, short timeouts, another endpoint).
+   * `resilience` is merged over `{ retryMaxAttempts: 1 }`: retries are off unless a test asks,
+   * so upstream call counts stay exact; the breaker and concurrency bound keep their defaults.
+   */
   client?: Partial<AckClientOptions>;
 }
 
@@ -28,6 +34,8 @@ export type Simulator = ReturnType<typeof createAckSimulator>;
 export interface TestGateway {
   app: App;
   simulator: Simulator;
+  /** The gateway's ACK client (its circuit and concurrency status). */
+  client: AckClient;
   /** `host:port` of the simulator. */
   endpoint: string;
   cache: AckCache;
@@ -71,13 +79,15 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     connectTimeoutMs: 2_000,
     readTimeoutMs: 5_000,
     ...options.client,
+    resilience: { retryMaxAttempts: 1, ...options.client?.resilience },
   });
-  const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000 });
+  const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000, ...options.cache });
   const app = createApp({ ack: new AckApi(client, cache, logger), logger, ...options.app });
   let server: Server | undefined;
   return {
     app,
     simulator,
+    client,
     endpoint,
     cache,
     query: (async (query: string | TypedDocumentString<unknown, unknown>, variables?: unknown) => {

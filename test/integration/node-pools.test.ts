@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AckNodePoolSpec } from '../../src/ack/model/node-pool.js';
+import { createAuthenticator } from '../../src/auth/authenticate.js';
+import { SENSITIVE_SCOPE } from '../../src/auth/principal.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js';
 import { expectedObject, selectAll } from '../helpers/spec-expectations.js';
@@ -27,7 +29,11 @@ const UNKNOWN_POOL = 'np0000000000000000000000000000000';
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway({ simulator: { clusterCount: 3, nodePoolsPerCluster: [5, 5, 5] } });
+  gateway = await startTestGateway({
+    simulator: { clusterCount: 3, nodePoolsPerCluster: [5, 5, 5] },
+    // The caller may read the sensitive fields (user data scripts), so every field is asked.
+    app: { authenticate: createAuthenticator({ mode: 'none', anonymousScopes: [SENSITIVE_SCOPE] }) },
+  });
 });
 afterAll(() => gateway.close());
 beforeEach(() => {
@@ -108,6 +114,33 @@ describe('node pools through the SDK and the simulator', () => {
     );
     expect(asked.errors?.[0]?.message).toMatch(/Cannot query field "loginPassword"/);
     expect(text).not.toContain(TEST_KEY.accessKeySecret);
+  });
+
+  it('answers user data scripts only to callers holding the sensitive scope', async () => {
+    const plain = await startTestGateway();
+    try {
+      const id = plain.simulator.clusters[0]?.id;
+      const result = await plain.query(
+        `query($id: ID!) { nodePools(clusterId: $id) { id kubernetesConfig { runtime userData preUserData } } }`,
+        { id },
+      );
+      const pools = result.data?.nodePools as { id: string; kubernetesConfig: Record<string, unknown> }[];
+      expect(pools).toHaveLength(5);
+      for (const pool of pools) {
+        expect(pool.kubernetesConfig).toEqual({
+          runtime: expect.any(String),
+          userData: null,
+          preUserData: null,
+        });
+      }
+      expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['FORBIDDEN']));
+      expect(result.errors).toHaveLength(10);
+      const scripts =
+        plain.simulator.clusters[0]?.nodePools.map((pool) => pool.kubernetes_config.user_data) ?? [];
+      for (const script of scripts.filter(Boolean)) expect(JSON.stringify(result)).not.toContain(script);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('filters by name on the one cached list', async () => {

@@ -52,6 +52,11 @@ export interface FieldSpec<T extends TypeSpec = TypeSpec> {
    * the whole object instead of nulling the field, and the schema types it non-null.
    */
   readonly required?: boolean;
+  /**
+   * The value may carry secrets (scripts with embedded tokens): answered only to callers that
+   * hold the sensitive scope, and never logged.
+   */
+  readonly sensitive?: boolean;
 }
 
 export type Fields = { readonly [key: string]: FieldSpec };

@@ -677,11 +677,13 @@ export const KubernetesConfigSpec = object(
     ),
     pre_user_data: field(
       string,
-      'Base64-encoded script run on each node before it is initialized (instance user data). It may embed secrets.',
+      'Base64-encoded script run on each node before it is initialized (instance user data). It may embed secrets: answered only to callers holding the `ack:sensitive` scope.',
+      { sensitive: true },
     ),
     user_data: field(
       string,
-      'Base64-encoded script run on each node after it is initialized (instance user data). It may embed secrets.',
+      'Base64-encoded script run on each node after it is initialized (instance user data). It may embed secrets: answered only to callers holding the `ack:sensitive` scope.',
+      { sensitive: true },
     ),
   },
 );

@@ -1,0 +1,57 @@
+/**
+ * Who is calling. Built by the authenticator once per request and read by the policy and by
+ * resolvers that guard sensitive fields; frozen so nothing downstream can widen it.
+ */
+export interface Principal {
+  /** How the caller proved who it is: nothing (`AUTH_MODE=none`), a static API key or a JWT. */
+  readonly kind: 'anonymous' | 'api-key' | 'jwt';
+  /** `anonymous`, the API key's configured name, or the JWT's `sub`. */
+  readonly name: string;
+  /** From the API key's configuration or the JWT's groups claim; matched by `group:<name>`. */
+  readonly groups: readonly string[];
+  /** From the API key's configuration, the JWT's `scope`/`scp`, or `AUTH_ANONYMOUS_SCOPES`. */
+  readonly scopes: readonly string[];
+}
+
+export type PrincipalKind = Principal['kind'];
+
+/**
+ * The scope that unlocks node-pool fields that can hold secrets (`userData`, `preUserData`:
+ * cloud-init scripts often embed tokens). Without it those fields answer null with `FORBIDDEN`.
+ */
+export const SENSITIVE_SCOPE = 'ack:sensitive';
+
+export const ANONYMOUS_NAME = 'anonymous';
+
+/** Most groups or scopes kept from one credential; the rest are ignored, bounding per-request work. */
+export const MAX_PRINCIPAL_ENTRIES = 256;
+/** Longest group or scope name kept; longer ones are ignored. */
+export const MAX_PRINCIPAL_ENTRY_LENGTH = 256;
+
+export function hasScope(principal: Principal, scope: string): boolean {
+  return principal.scopes.includes(scope);
+}
+
+/** A frozen principal with deduplicated, bounded groups and scopes. */
+export function createPrincipal(
+  kind: PrincipalKind,
+  name: string,
+  groups: Iterable<string> = [],
+  scopes: Iterable<string> = [],
+): Principal {
+  return Object.freeze({
+    kind,
+    name,
+    groups: Object.freeze(boundedUnique(groups)),
+    scopes: Object.freeze(boundedUnique(scopes)),
+  });
+}
+
+function boundedUnique(values: Iterable<string>): string[] {
+  const kept = new Set<string>();
+  for (const value of values) {
+    if (kept.size >= MAX_PRINCIPAL_ENTRIES) break;
+    if (value.length > 0 && value.length <= MAX_PRINCIPAL_ENTRY_LENGTH) kept.add(value);
+  }
+  return [...kept];
+}
