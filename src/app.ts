@@ -17,6 +17,8 @@ import type { Principal } from './auth/principal.js';
 import { type Context, createContext } from './context.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from './limits.js';
 import type { Logger } from './logger.js';
+import { type ObservabilityOptions, useObservability } from './observability/plugin.js';
+import { isRefresh, rememberContext } from './request-state.js';
 import { schema } from './schema/index.js';
 
 /** The query GraphiQL opens with: a tour of the graph's main paths. */
@@ -67,6 +69,11 @@ export interface AppOptions {
   authenticate?: Authenticator;
   /** Which clusters each caller may see. @default every caller sees every cluster */
   policy?: Policy;
+  /**
+   * Metrics (and `GET /metrics`) and tracing (src/observability). Request log lines and the
+   * echoed `x-request-id` are always on. @default no metrics, no tracing
+   */
+  observability?: ObservabilityOptions;
 }
 
 /** Headers that mark a request as sent by a script (which a cross-site form cannot set). */
@@ -132,7 +139,17 @@ export function createApp(options: AppOptions): App {
           throw new GraphQLError(error.message, { extensions: error.extensions });
         throw error;
       }
-      return createContext(ack, logger, request, options.requestDeadlineMs, caller, options.policy);
+      const context = createContext({
+        ack,
+        logger,
+        request,
+        deadlineMs: options.requestDeadlineMs,
+        caller,
+        policy: options.policy,
+        forceRefresh: isRefresh(request),
+      });
+      rememberContext(request, context);
+      return context;
     },
     graphiql:
       options.graphiql === false
@@ -152,6 +169,8 @@ export function createApp(options: AppOptions): App {
       return graphiqlPage;
     },
     plugins: [
+      // First: its timings and spans wrap every other plugin's work.
+      useObservability(logger, options.observability),
       ...plugins,
       finishRequest,
       useReadinessCheck({

@@ -18,7 +18,9 @@ import {
 } from './ack/resilience.js';
 import { type AuthConfig, AuthConfigError, AuthEnvSchema, toAuthConfig } from './auth/auth-config.js';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './context.js';
+import { DEFAULT_RESPONSE_CACHE_MAX_BYTES } from './http-handler.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
+import { DEFAULT_SERVICE_NAME } from './observability/tracing.js';
 
 export const DEFAULT_PORT = 4000;
 
@@ -62,6 +64,12 @@ const EnvSchema = z.object({
   CACHE_STALE_GRACE_MS: count(DEFAULT_STALE_GRACE_MS),
   CACHE_NOT_FOUND_TTL_MS: count(DEFAULT_NOT_FOUND_TTL_MS),
   // --- end upstream resilience ---
+  // --- observability (issue 6) ---
+  METRICS: flag,
+  METRICS_TOKEN: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+  OTEL_SERVICE_NAME: optionalString,
+  // --- end observability ---
   GRAPHIQL: flag,
   GRAPHQL_INTROSPECTION: flag,
   CSRF_PREVENTION: flag,
@@ -82,6 +90,8 @@ const EnvSchema = z.object({
   MAX_QUERY_TOKENS: count(DEFAULT_QUERY_LIMITS.maxTokens, 1),
   MAX_BODY_BYTES: count(DEFAULT_QUERY_LIMITS.maxBodyBytes, 1),
   REQUEST_DEADLINE_MS: count(DEFAULT_REQUEST_DEADLINE_MS, 1),
+  RESPONSE_CACHE: flag,
+  RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1),
   SIMULATOR_CLUSTERS: count(3, 1),
   SIMULATOR_NODE_POOLS: count(5, 0),
   SIMULATOR_LATENCY_MS: count(0),
@@ -99,6 +109,7 @@ export interface Config {
   corsOrigins: string[];
   limits: QueryLimits;
   requestDeadlineMs: number;
+  responseCache: { enabled: boolean; maxBytes: number };
   cache: { ttlMs: number; maxEntries: number };
   // --- upstream resilience (issue 5) ---
   /**
@@ -110,6 +121,13 @@ export interface Config {
     cache: { staleGraceMs: number; notFoundTtlMs: number };
   };
   // --- end upstream resilience ---
+  // --- observability (issue 6) ---
+  /** `/metrics` (on unless `METRICS=false`, optionally behind a bearer token) and OTLP tracing (off without an endpoint). */
+  observability: {
+    metrics: { enabled: boolean; token?: string };
+    tracing: { endpoint?: string; serviceName: string };
+  };
+  // --- end observability ---
   ack: {
     endpoint?: string;
     protocol: 'http' | 'https';
@@ -184,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    responseCache: { enabled: e.RESPONSE_CACHE ?? true, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
     cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
     // --- upstream resilience (issue 5) ---
     resilience: {
@@ -199,6 +218,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cache: { staleGraceMs: e.CACHE_STALE_GRACE_MS, notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS },
     },
     // --- end upstream resilience ---
+    // --- observability (issue 6) ---
+    observability: {
+      metrics: { enabled: e.METRICS ?? true, token: e.METRICS_TOKEN },
+      tracing: {
+        endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+        serviceName: e.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+      },
+    },
+    // --- end observability ---
     ack: {
       endpoint: e.ACK_ENDPOINT,
       protocol: e.ACK_PROTOCOL,

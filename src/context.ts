@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { initContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { AckApi, AckNodePoolList } from './ack/ack-api.js';
-import { stalenessOf } from './ack/ack-cache.js';
+import type { AckCacheReadOptions } from './ack/ack-cache.js';
+import { freshUntilOf, stalenessOf } from './ack/ack-cache.js';
 import { AckError } from './ack/errors.js';
 import type { AckClusterDetail } from './ack/model/cluster.js';
 import { createPolicy, type Policy } from './auth/policy.js';
@@ -24,6 +25,8 @@ export interface Context {
   /** Which clusters the caller may see. */
   policy: Policy;
   deadline: ReturnType<typeof createDeadline>;
+  /** How upstream reads outside the loaders use the cache (e.g. a forced refresh). */
+  read: AckCacheReadOptions;
   /** Notes for `extensions.warnings` (stale answers). */
   warnings: Warnings;
   loaders: Loaders;
@@ -82,13 +85,21 @@ export interface ResponseWarning {
   upstream?: { code: string };
 }
 
-/** Collects the request's warnings, one per operation and cluster. */
+/**
+ * What the request's upstream answers say about the response: warnings (one per operation and
+ * cluster) and until when the response may be served again from memory.
+ */
 export function createWarnings() {
   const warnings = new Map<string, ResponseWarning>();
+  let freshUntil = Number.POSITIVE_INFINITY;
   return {
     list: (): ResponseWarning[] => [...warnings.values()],
-    /** Passes `value` through, noting when ACK failed and an older cached answer stands in. */
+    /** Epoch ms until which every answer the response used is fresh (Infinity: it used none). */
+    freshUntil: () => freshUntil,
+    /** Passes `value` through, noting its freshness, and when ACK failed and an older cached answer stands in. */
     noteStale<V>(operation: string, clusterId: string | undefined, value: V): V {
+      // An answer of unknown freshness (a stale one, or with the cache off) makes the response uncacheable.
+      freshUntil = Math.min(freshUntil, freshUntilOf(value) ?? 0);
       const stale = stalenessOf(value);
       if (stale) {
         warnings.set(`${operation}\0${clusterId ?? ''}`, {
@@ -111,20 +122,21 @@ export function createLoaders(
   ack: AckApi,
   deadline = createDeadline(DEFAULT_REQUEST_DEADLINE_MS),
   warnings = createWarnings(),
+  read: AckCacheReadOptions = {},
 ): Loaders {
   return {
     nodePools: perKeyLoader(async (clusterId) =>
       warnings.noteStale(
         'DescribeClusterNodePools',
         clusterId,
-        await deadline.race(ack.nodePools(clusterId)),
+        await deadline.race(ack.nodePools(clusterId, read)),
       ),
     ),
     clusterDetails: perKeyLoader(async (clusterId) =>
       warnings.noteStale(
         'DescribeClusterDetail',
         clusterId,
-        await deadline.race(ack.clusterDetail(clusterId)),
+        await deadline.race(ack.clusterDetail(clusterId, read)),
       ),
     ),
   };
@@ -137,28 +149,50 @@ const ANONYMOUS = createPrincipal('anonymous', ANONYMOUS_NAME);
 const OPEN_POLICY = createPolicy(undefined);
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const requestIds = new WeakMap<Request, string>();
 
-export function createContext(
-  ack: AckApi,
-  logger: Logger,
-  request?: Request,
-  deadlineMs = DEFAULT_REQUEST_DEADLINE_MS,
-  caller: Principal = ANONYMOUS,
-  policy: Policy = OPEN_POLICY,
-): Context {
+/**
+ * The request's id: a well-formed incoming `x-request-id`, else a new UUID. The same for every
+ * asker of one request (context, logs, traces, the echoed header).
+ */
+export function requestIdOf(request?: Request): string {
+  const known = request && requestIds.get(request);
+  if (known) return known;
   const incoming = request?.headers.get('x-request-id');
   const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-  const deadline = createDeadline(deadlineMs);
+  if (request) requestIds.set(request, requestId);
+  return requestId;
+}
+
+export interface ContextOptions {
+  ack: AckApi;
+  logger: Logger;
+  request?: Request;
+  /** @default DEFAULT_REQUEST_DEADLINE_MS */
+  deadlineMs?: number;
+  /** @default the anonymous principal, without scopes */
+  caller?: Principal;
+  /** @default every caller may see every cluster */
+  policy?: Policy;
+  /** Ask ACK even where a fresh answer is cached (a background refresh of a cached response). */
+  forceRefresh?: boolean;
+}
+
+export function createContext(options: ContextOptions): Context {
+  const { ack, logger, request } = options;
+  const requestId = requestIdOf(request);
+  const deadline = createDeadline(options.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
   const warnings = createWarnings();
   return {
     // Keeps Pothos' per-request caches (the dataloader plugin's loaders) when yoga copies the context.
     ...initContextCache(),
     ack,
-    caller,
-    policy,
+    caller: options.caller ?? ANONYMOUS,
+    policy: options.policy ?? OPEN_POLICY,
     deadline,
     warnings,
-    loaders: createLoaders(ack, deadline, warnings),
+    read: { forceRefresh: options.forceRefresh },
+    loaders: createLoaders(ack, deadline, warnings, { forceRefresh: options.forceRefresh }),
     requestId,
     logger: logger.child({ requestId }),
   };

@@ -8,7 +8,9 @@ import { createApp } from './app.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { createPolicy } from './auth/policy.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { createHttpHandler } from './http-handler.js';
 import { createLogger, type Logger } from './logger.js';
+import { createObservability } from './observability/observability.js';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -55,14 +57,20 @@ async function main(): Promise<void> {
   const simulator = await startSimulator(config, logger);
   config = simulator.config;
 
-  const client = new AckClient({ ...config.ack, resilience: config.resilience.client, logger });
-  const ack = new AckApi(client, new AckCache({ ...config.cache, ...config.resilience.cache }), logger);
+  const observability = await createObservability(config.observability, logger);
+  const observer = observability.ackObserver;
+  const client = new AckClient({ ...config.ack, resilience: config.resilience.client, logger, observer });
+  observability.watch(client);
+  const cache = new AckCache({ ...config.cache, ...config.resilience.cache, observer });
+  const ack = new AckApi(client, cache, logger);
   if (config.auth.authentication.mode === 'none' && !config.simulator) {
     logger.warn('AUTH_MODE=none against real ACK: every caller is anonymous; set AUTH_MODE for production');
   }
+  const authenticate = createAuthenticator(config.auth.authentication);
+  const policy = createPolicy(config.auth.policy.statements, config.auth.policy);
   const app = createApp({
-    authenticate: createAuthenticator(config.auth.authentication),
-    policy: createPolicy(config.auth.policy.statements, config.auth.policy),
+    authenticate,
+    policy,
     ack,
     logger,
     graphiql: config.graphiql,
@@ -72,8 +80,18 @@ async function main(): Promise<void> {
     limits: config.limits,
     requestDeadlineMs: config.requestDeadlineMs,
     graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
+    observability: observability.app,
   });
-  const server = createServer(app);
+  const server = createServer(
+    createHttpHandler(app, {
+      responseCache: config.responseCache.enabled,
+      responseCacheMaxBytes: config.responseCache.maxBytes,
+      ttlMs: config.cache.ttlMs,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      authenticate,
+      policy,
+    }),
+  );
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     logger.info(
@@ -83,6 +101,8 @@ async function main(): Promise<void> {
         credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
         cacheTtlMs: config.cache.ttlMs,
         resilience: config.resilience,
+        metrics: config.observability.metrics.enabled ? '/metrics' : 'off',
+        tracing: config.observability.tracing.endpoint ? 'OTLP/HTTP' : 'off',
       },
       'ACK node-pool gateway listening',
     );
@@ -100,6 +120,9 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await simulator.stop();
+      await observability
+        .shutdown()
+        .catch((error: unknown) => logger.warn({ err: error }, 'Traces not flushed'));
       logger.info('Stopped');
       process.exit(0);
     });

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { AckCache, AckStaleness, MaybeStale } from './ack-cache.js';
+import type { AckCache, AckCacheReadOptions, AckStaleness, MaybeStale } from './ack-cache.js';
 import type { AckClient } from './ack-client.js';
 import { AckError } from './errors.js';
 import {
@@ -61,33 +61,41 @@ export class AckApi {
   ) {}
 
   /** `DescribeClusterNodePools` for one cluster (GET /clusters/{ClusterId}/nodepools). */
-  nodePools(clusterId: string): Promise<AckNodePoolList> {
+  nodePools(clusterId: string, read?: AckCacheReadOptions): Promise<AckNodePoolList> {
     const key = `${this.client.identity}\0DescribeClusterNodePools\0${clusterId}`;
-    return this.cache.get(key, async () => {
-      const { body, requestId } = await this.client.get('DescribeClusterNodePools', [
-        'clusters',
-        clusterId,
-        'nodepools',
-      ]);
-      return { clusterId, requestId, nodePools: this.parseNodePools(clusterId, body, requestId) };
-    });
+    return this.cache.get(
+      key,
+      async () => {
+        const { body, requestId } = await this.client.get('DescribeClusterNodePools', [
+          'clusters',
+          clusterId,
+          'nodepools',
+        ]);
+        return { clusterId, requestId, nodePools: this.parseNodePools(clusterId, body, requestId) };
+      },
+      read,
+    );
   }
 
   /** `DescribeClusterDetail` for one cluster (GET /clusters/{ClusterId}). */
-  clusterDetail(clusterId: string): Promise<MaybeStale<AckClusterDetail>> {
+  clusterDetail(clusterId: string, read?: AckCacheReadOptions): Promise<MaybeStale<AckClusterDetail>> {
     const key = `${this.client.identity}\0DescribeClusterDetail\0${clusterId}`;
-    return this.cache.get(key, async () => {
-      const { body, requestId } = await this.client.get('DescribeClusterDetail', ['clusters', clusterId]);
-      const detail = isRecord(body)
-        ? this.parseOne<AckClusterDetail>(AckClusterDetailSpec, body, { clusterId, requestId })
-        : null;
-      if (!detail) {
-        throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClusterDetail without a usable cluster.', {
-          requestId,
-        });
-      }
-      return detail;
-    });
+    return this.cache.get(
+      key,
+      async () => {
+        const { body, requestId } = await this.client.get('DescribeClusterDetail', ['clusters', clusterId]);
+        const detail = isRecord(body)
+          ? this.parseOne<AckClusterDetail>(AckClusterDetailSpec, body, { clusterId, requestId })
+          : null;
+        if (!detail) {
+          throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClusterDetail without a usable cluster.', {
+            requestId,
+          });
+        }
+        return detail;
+      },
+      read,
+    );
   }
 
   /** One page of `DescribeClustersV1` (GET /api/v1/clusters), filtered upstream. */
@@ -95,6 +103,7 @@ export class AckApi {
     pageNumber: number,
     pageSize: number,
     filter: AckClusterListFilter = {},
+    read?: AckCacheReadOptions,
   ): Promise<AckClusterListPage> {
     const query = {
       page_number: pageNumber,
@@ -104,28 +113,32 @@ export class AckApi {
       region_id: filter.regionId,
     };
     const key = `${this.client.identity}\0DescribeClustersV1\0${JSON.stringify(query)}`;
-    return this.cache.get(key, async () => {
-      const { body, requestId } = await this.client.get(
-        'DescribeClustersV1',
-        ['api', 'v1', 'clusters'],
-        query,
-      );
-      const items = isRecord(body) ? body.clusters : undefined;
-      const pageInfo = isRecord(body) && isRecord(body.page_info) ? body.page_info : {};
-      const totalCount = Number(pageInfo.total_count);
-      if (!Array.isArray(items ?? []) || !Number.isSafeInteger(totalCount) || totalCount < 0) {
-        throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClustersV1 without a cluster page.', {
-          requestId,
+    return this.cache.get(
+      key,
+      async () => {
+        const { body, requestId } = await this.client.get(
+          'DescribeClustersV1',
+          ['api', 'v1', 'clusters'],
+          query,
+        );
+        const items = isRecord(body) ? body.clusters : undefined;
+        const pageInfo = isRecord(body) && isRecord(body.page_info) ? body.page_info : {};
+        const totalCount = Number(pageInfo.total_count);
+        if (!Array.isArray(items ?? []) || !Number.isSafeInteger(totalCount) || totalCount < 0) {
+          throw new AckError('BAD_RESPONSE', 'ACK answered DescribeClustersV1 without a cluster page.', {
+            requestId,
+          });
+        }
+        const clusters = ((items ?? []) as unknown[]).flatMap((item, index) => {
+          const entry = isRecord(item)
+            ? this.parseOne<AckClusterListEntry>(AckClusterListEntrySpec, item, { requestId, index })
+            : null;
+          return entry ? [entry] : [];
         });
-      }
-      const clusters = ((items ?? []) as unknown[]).flatMap((item, index) => {
-        const entry = isRecord(item)
-          ? this.parseOne<AckClusterListEntry>(AckClusterListEntrySpec, item, { requestId, index })
-          : null;
-        return entry ? [entry] : [];
-      });
-      return { clusters, pageNumber, pageSize, totalCount, requestId };
-    });
+        return { clusters, pageNumber, pageSize, totalCount, requestId };
+      },
+      read,
+    );
   }
 
   /**

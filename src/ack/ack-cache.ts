@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { AckObserver } from './ack-observer.js';
 import { AckError, type AckErrorKind, isRetryable } from './errors.js';
 
 /** How long an upstream answer is served from memory. */
@@ -23,6 +24,13 @@ export interface AckCacheOptions {
   staleGraceMs?: number;
   /** How long a `NOT_FOUND` failure is answered from memory; 0 disables. @default DEFAULT_NOT_FOUND_TTL_MS */
   notFoundTtlMs?: number;
+  /**
+   * Past this fraction of the TTL, a read answers from memory and refreshes the entry in the
+   * background (once); 1 disables. @default DEFAULT_REFRESH_AHEAD_RATIO
+   */
+  refreshAheadRatio?: number;
+  /** Hears every read's hit, miss, shared call, not-found hit and stale answer. @default none */
+  observer?: AckObserver;
 }
 
 /** Why and how old an answer served past its TTL is (stale-if-error). */
@@ -55,6 +63,22 @@ interface Entry {
 
 type Load = () => Promise<object>;
 
+/** Fraction of the TTL after which a read also refreshes the entry in the background, once. */
+export const DEFAULT_REFRESH_AHEAD_RATIO = 0.8;
+
+/** How a read may use the cache. */
+export interface AckCacheReadOptions {
+  /** Ask ACK even if a fresh answer is cached (a background refresh of a cached response). */
+  forceRefresh?: boolean;
+}
+
+/** When each answer stops being fresh (epoch ms), for caches built on top of this one. */
+const freshUntil = new WeakMap<object, number>();
+
+/** Until when (epoch ms) an answer from `AckCache` may be served as fresh; undefined when stale or unknown. */
+export const freshUntilOf = (value: unknown): number | undefined =>
+  typeof value === 'object' && value !== null ? freshUntil.get(value) : undefined;
+
 /** Failures a recent answer may stand in for: ACK or the way to it failing, not ACK's "no". */
 const servesStale = (error: unknown): error is AckError =>
   isRetryable(error) ||
@@ -78,10 +102,14 @@ export class AckCache {
   private readonly inFlight = new Map<string, Promise<object>>();
   private readonly ttlMs: number;
   private readonly staleGraceMs: number;
+  private readonly refreshAheadRatio: number;
+  private readonly observer: AckObserver | undefined;
 
   constructor(options: AckCacheOptions = {}) {
+    this.observer = options.observer;
     this.ttlMs = options.ttlMs ?? DEFAULT_CACHE_TTL_MS;
     this.staleGraceMs = Math.max(0, options.staleGraceMs ?? DEFAULT_STALE_GRACE_MS);
+    this.refreshAheadRatio = options.refreshAheadRatio ?? DEFAULT_REFRESH_AHEAD_RATIO;
     const maxEntries = options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES;
     const notFoundTtlMs = options.notFoundTtlMs ?? DEFAULT_NOT_FOUND_TTL_MS;
     if (this.ttlMs > 0) {
@@ -97,11 +125,31 @@ export class AckCache {
    * The cached answer for `key`, or the result of `load()`, shared by concurrent callers; past
    * the TTL, a transient failure of `load()` answers the previous value marked `stale`.
    */
-  get<V extends object>(key: string, load: () => Promise<V>): Promise<MaybeStale<V>> {
-    const entry = this.answers?.get(key);
-    if (entry && performance.now() - entry.at < this.ttlMs) return Promise.resolve(entry.value as V);
+  get<V extends object>(
+    key: string,
+    load: () => Promise<V>,
+    options: AckCacheReadOptions = {},
+  ): Promise<MaybeStale<V>> {
+    const entry = options.forceRefresh ? undefined : this.answers?.get(key);
+    if (entry) {
+      const age = performance.now() - entry.at;
+      if (age < this.ttlMs) {
+        // Stale-while-revalidate: a hot key near its expiry is refreshed in the background,
+        // once, so steady polling never waits at the TTL boundary.
+        if (age >= this.ttlMs * this.refreshAheadRatio && !this.inFlight.has(key)) {
+          this.observer?.onCache?.('refresh_ahead');
+          this.shareInFlight(key, () => this.refresh(key, load)).catch(() => {});
+        }
+        this.observer?.onCache?.('hit');
+        return Promise.resolve(entry.value as V);
+      }
+    }
     const missing = this.notFound?.get(key);
-    if (missing) return Promise.reject(missing);
+    if (missing) {
+      this.observer?.onCache?.('not_found_hit');
+      return Promise.reject(missing);
+    }
+    this.observer?.onCache?.(this.inFlight.has(key) ? 'shared' : 'miss');
     return this.shareInFlight(key, () => this.refresh(key, load)) as Promise<MaybeStale<V>>;
   }
 
@@ -115,6 +163,7 @@ export class AckCache {
     try {
       const value = await load();
       this.answers?.set(key, { value, at: performance.now() });
+      freshUntil.set(value, Date.now() + this.ttlMs);
       this.notFound?.delete(key);
       return value;
     } catch (error) {
@@ -135,6 +184,7 @@ export class AckCache {
         kind: error.kind,
         ...(error.details.upstreamCode ? { upstreamCode: error.details.upstreamCode } : {}),
       };
+      this.observer?.onCache?.('stale_served');
       return { ...previous.value, stale };
     }
   }

@@ -5,6 +5,7 @@ import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 // A CommonJS module: its named exports are only reliable through the default import under Node's ESM.
 import $dara from '@darabonba/typescript';
 import type { Logger } from '../logger.js';
+import type { AckAttemptEnd, AckObserver } from './ack-observer.js';
 import { AckError, toAckError } from './errors.js';
 import type { ParseIssue } from './model/parse.js';
 import { AckCallGuard, type AckGuardStatus, type AckResilienceOptions } from './resilience.js';
@@ -44,6 +45,8 @@ export interface AckClientOptions {
   resilience?: AckResilienceOptions;
   /** Where retries, circuit changes and refused calls are logged. @default none */
   logger?: Logger;
+  /** Hears every call's attempts (metrics, traces, logs). @default none */
+  observer?: AckObserver;
 }
 
 export interface AckCallOptions {
@@ -57,6 +60,8 @@ export interface AckCallOptions {
 /** A successful upstream answer: the parsed JSON body and ACK's request id. */
 export interface AckResponse {
   body: unknown;
+  /** ACK's HTTP status. */
+  statusCode?: number;
   requestId?: string;
 }
 
@@ -74,9 +79,12 @@ export class AckClient {
    * so different endpoints or credentials never share entries.
    */
   readonly identity: string;
+  /** `protocol://host[:port]` (or `region:...`) of ACK, without credentials: a metric label. */
+  readonly endpoint: string;
   private readonly sdk: InstanceType<typeof SdkClient>;
   private readonly runtime: $dara.RuntimeOptions;
   private readonly guard: AckCallGuard;
+  private readonly observer: AckObserver | undefined;
 
   constructor(options: AckClientOptions) {
     const protocol = options.protocol ?? 'https';
@@ -116,6 +124,8 @@ export class AckClient {
     this.identity = `${endpoint}|${who}`;
     // One guard per client: quotas and outages are per endpoint and account, like the identity.
     this.guard = new AckCallGuard(options.resilience, options.logger, endpoint);
+    this.endpoint = endpoint;
+    this.observer = options.observer;
   }
 
   /** The circuit and the calls in flight and waiting, for probes, logs and tests. */
@@ -134,8 +144,25 @@ export class AckClient {
     query: Record<string, string | number | undefined> = {},
     options: AckCallOptions = {},
   ): Promise<AckResponse> {
-    const once = () => this.getOnce(action, pathSegments, query);
-    return options.probe ? this.guard.probe(once) : this.guard.run(once);
+    const report = this.observer?.onCallStart?.({
+      action,
+      clusterId: pathSegments[0] === 'clusters' ? pathSegments[1] : undefined,
+    });
+    if (!report) {
+      const once = () => this.getOnce(action, pathSegments, query);
+      return options.probe ? this.guard.probe(once) : this.guard.run(once);
+    }
+    let attempt = 0;
+    const once = () => {
+      attempt += 1;
+      return observeAttempt(attempt, report, () => this.getOnce(action, pathSegments, query));
+    };
+    const started = performance.now();
+    return (options.probe ? this.guard.probe(once) : this.guard.run(once)).catch((error: unknown) => {
+      // Refused by the guard before any attempt: no request went out, but the caller waited.
+      if (attempt === 0 && error instanceof AckError) report(attemptEnd(0, started, error));
+      throw error;
+    });
   }
 
   private async getOnce(
@@ -160,7 +187,7 @@ export class AckClient {
       if (value !== undefined) definedQuery[key] = String(value);
     }
     const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(definedQuery) });
-    let response: { body?: unknown; headers?: Record<string, string> };
+    let response: { body?: unknown; headers?: Record<string, string>; statusCode?: number };
     try {
       response = await this.sdk.callApi(params, request, this.runtime);
     } catch (error) {
@@ -175,7 +202,33 @@ export class AckClient {
         requestId,
       });
     }
-    return { body, requestId: requestId ?? readRequestId(body) };
+    return { body, requestId: requestId ?? readRequestId(body), statusCode: response.statusCode };
+  }
+}
+
+const attemptEnd = (attempt: number, started: number, error: AckError): AckAttemptEnd => ({
+  attempt,
+  outcome: error.kind,
+  statusCode: error.details.statusCode,
+  ms: performance.now() - started,
+  upstreamCode: error.details.upstreamCode,
+  requestId: error.details.requestId,
+});
+
+async function observeAttempt(
+  attempt: number,
+  report: (end: AckAttemptEnd) => void,
+  call: () => Promise<AckResponse>,
+): Promise<AckResponse> {
+  const started = performance.now();
+  try {
+    const response = await call();
+    const { statusCode, requestId } = response;
+    report({ attempt, outcome: 'ok', statusCode, ms: performance.now() - started, requestId });
+    return response;
+  } catch (error) {
+    if (error instanceof AckError) report(attemptEnd(attempt, started, error));
+    throw error;
   }
 }
 

@@ -103,7 +103,7 @@ async function readWindow(
   const page = ctx.warnings.noteStale(
     'DescribeClustersV1',
     undefined,
-    await ctx.ack.clusterList(pageNumber, pageSize, filter),
+    await ctx.ack.clusterList(pageNumber, pageSize, filter, ctx.read),
   );
   const pageStart = (pageNumber - 1) * pageSize;
   return {
@@ -126,13 +126,13 @@ async function readPermitted(
   const first = ctx.warnings.noteStale(
     'DescribeClustersV1',
     undefined,
-    await ctx.ack.clusterList(1, MAX_CLUSTER_PAGE_SIZE, filter),
+    await ctx.ack.clusterList(1, MAX_CLUSTER_PAGE_SIZE, filter, ctx.read),
   );
   const pageCount = Math.ceil(first.totalCount / MAX_CLUSTER_PAGE_SIZE);
   const rest = await Promise.all(
     Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) =>
       ctx.ack
-        .clusterList(index + 2, MAX_CLUSTER_PAGE_SIZE, filter)
+        .clusterList(index + 2, MAX_CLUSTER_PAGE_SIZE, filter, ctx.read)
         .then((page) => ctx.warnings.noteStale('DescribeClustersV1', undefined, page)),
     ),
   );

@@ -4,6 +4,8 @@ import { AckApi } from '../../src/ack/ack-api.js';
 import { AckCache, type AckCacheOptions } from '../../src/ack/ack-cache.js';
 import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
+import { createHttpHandler, type HttpHandlerOptions } from '../../src/http-handler.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
@@ -15,6 +17,8 @@ export const TEST_KEY = {
 
 export interface TestGatewayOptions {
   simulator?: AckSimulatorOptions;
+  /** Options of the HTTP front door behind `listen()` (the response cache). */
+  http?: Partial<HttpHandlerOptions>;
   /** Options of the app itself (limits, CORS, CSRF, auth, ...). */
   app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** @default 30_000 */
@@ -100,7 +104,16 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     }) as TestGateway['query'],
     upstreamCalls: () => simulator.stats().total,
     listen: async () => {
-      server = createServer(app);
+      // The real front door, as main.ts serves it (response cache included).
+      server = createServer(
+        createHttpHandler(app, {
+          ttlMs: options.cacheTtlMs ?? 30_000,
+          maxBodyBytes: options.app?.limits?.maxBodyBytes ?? DEFAULT_QUERY_LIMITS.maxBodyBytes,
+          authenticate: options.app?.authenticate,
+          policy: options.app?.policy,
+          ...options.http,
+        }),
+      );
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },

@@ -1,0 +1,47 @@
+import type { AckObserver } from '../ack/ack-observer.js';
+import type { Logger } from '../logger.js';
+import { createMetrics, type GuardedEndpoint } from './metrics.js';
+import type { ObservabilityOptions } from './plugin.js';
+import { createTracing, type TracingOptions } from './tracing.js';
+import { createUpstreamLog } from './upstream-log.js';
+
+export interface ObservabilitySettings {
+  metrics: { enabled: boolean; token?: string };
+  tracing: TracingOptions;
+}
+
+/** One observer that tells each of `observers` (undefined entries are skipped). */
+export function combineAckObservers(...observers: (AckObserver | undefined)[]): AckObserver | undefined {
+  const present = observers.filter((observer): observer is AckObserver => observer !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    onCallStart: (call) => {
+      const listeners = present.flatMap((observer) => observer.onCallStart?.(call) ?? []);
+      return (end) => {
+        for (const listener of listeners) listener(end);
+      };
+    },
+    onCache: (event) => {
+      for (const observer of present) observer.onCache?.(event);
+    },
+  };
+}
+
+/**
+ * Metrics, tracing and upstream call logs as configured, wired once for the process: hand
+ * `ackObserver` to the AckClient and AckCache, `app` to createApp, `watch` each AckClient, and
+ * `shutdown` last (it sends the spans still buffered).
+ */
+export async function createObservability(settings: ObservabilitySettings, logger: Logger) {
+  const metrics = settings.metrics.enabled ? createMetrics() : undefined;
+  const tracing = await createTracing(settings.tracing);
+  const app: ObservabilityOptions = { metrics, tracing, metricsToken: settings.metrics.token };
+  return {
+    app,
+    ackObserver: combineAckObservers(createUpstreamLog(logger), metrics?.ackObserver, tracing?.ackObserver),
+    watch: (client: GuardedEndpoint): void => metrics?.watch(client),
+    shutdown: async (): Promise<void> => {
+      await tracing?.shutdown();
+    },
+  };
+}
