@@ -9,7 +9,9 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './ack/ack-c
 import {
   type AckResilienceOptions,
   DEFAULT_BREAKER_COOLDOWN_MS,
+  DEFAULT_BREAKER_FAILURE_RATIO,
   DEFAULT_BREAKER_FAILURES,
+  DEFAULT_BREAKER_WINDOW_MS,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MAX_QUEUE,
   DEFAULT_RETRY_BASE_DELAY_MS,
@@ -58,6 +60,8 @@ const EnvSchema = z.object({
   ACK_RETRY_BASE_DELAY_MS: count(DEFAULT_RETRY_BASE_DELAY_MS),
   ACK_RETRY_MAX_DELAY_MS: count(DEFAULT_RETRY_MAX_DELAY_MS),
   ACK_BREAKER_FAILURES: count(DEFAULT_BREAKER_FAILURES),
+  ACK_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).lte(1).default(DEFAULT_BREAKER_FAILURE_RATIO),
+  ACK_BREAKER_WINDOW_MS: count(DEFAULT_BREAKER_WINDOW_MS, 1),
   ACK_BREAKER_COOLDOWN_MS: count(DEFAULT_BREAKER_COOLDOWN_MS, 1),
   ACK_MAX_CONCURRENCY: count(DEFAULT_MAX_CONCURRENCY, 1),
   ACK_MAX_QUEUE: count(DEFAULT_MAX_QUEUE),
@@ -67,7 +71,10 @@ const EnvSchema = z.object({
   // --- observability (issue 6) ---
   METRICS: flag,
   METRICS_TOKEN: optionalString,
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/\S+$/.test(value),
+    { message: 'must be an http(s) URL, e.g. http://otel-collector:4318' },
+  ),
   OTEL_SERVICE_NAME: optionalString,
   // --- end observability ---
   GRAPHIQL: flag,
@@ -211,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         retryBaseDelayMs: e.ACK_RETRY_BASE_DELAY_MS,
         retryMaxDelayMs: e.ACK_RETRY_MAX_DELAY_MS,
         breakerFailures: e.ACK_BREAKER_FAILURES,
+        breakerFailureRatio: e.ACK_BREAKER_FAILURE_RATIO,
+        breakerWindowMs: e.ACK_BREAKER_WINDOW_MS,
         breakerCooldownMs: e.ACK_BREAKER_COOLDOWN_MS,
         maxConcurrency: e.ACK_MAX_CONCURRENCY,
         maxQueue: e.ACK_MAX_QUEUE,

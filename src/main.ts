@@ -14,6 +14,8 @@ import { createObservability } from './observability/observability.js';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often connections that became idle are closed while shutting down. */
+const SHUTDOWN_SWEEP_MS = 50;
 
 /** Starts the embedded ACK simulator with a fresh key pair and points the config at it. */
 async function startSimulator(config: Config, logger: Logger) {
@@ -126,7 +128,11 @@ async function main(): Promise<void> {
       logger.info('Stopped');
       process.exit(0);
     });
+    // close() waits for every connection: drop keep-alive ones as soon as their answer is sent,
+    // rather than when the client's idle timeout ends them.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), SHUTDOWN_SWEEP_MS).unref();
+    server.on('request', (_request, response) => response.setHeader('connection', 'close'));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

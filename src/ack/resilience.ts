@@ -1,7 +1,6 @@
 import {
   bulkhead,
   CircuitState,
-  ConsecutiveBreaker,
   circuitBreaker,
   ExponentialBackoff,
   fullJitterGenerator,
@@ -14,6 +13,7 @@ import {
   isBulkheadRejectedError,
   noop,
   retry,
+  SamplingBreaker,
   wrap,
 } from 'cockatiel';
 import type { Logger } from '../logger.js';
@@ -25,8 +25,12 @@ export const DEFAULT_RETRY_MAX_ATTEMPTS = 3;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
 /** The longest wait before one retry, ACK's retry-after included. */
 export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
-/** Consecutive retryable failures (attempts) that open an endpoint's circuit. */
+/** Fewest attempts in the window before an endpoint's circuit may open. */
 export const DEFAULT_BREAKER_FAILURES = 5;
+/** Share of failed attempts, over the window, that opens the circuit. */
+export const DEFAULT_BREAKER_FAILURE_RATIO = 0.5;
+/** The breaker's sliding window. */
+export const DEFAULT_BREAKER_WINDOW_MS = 10_000;
 /** How long an open circuit fails fast before one trial call may pass. */
 export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
 /** Upstream calls in flight at once per endpoint (ACK's rate limits are per account). */
@@ -50,8 +54,15 @@ export interface AckResilienceOptions {
    * retried: it fails at once, carrying `retryAfterMs`. @default DEFAULT_RETRY_MAX_DELAY_MS
    */
   retryMaxDelayMs?: number;
-  /** Consecutive retryable failures that open the circuit; 0 disables the breaker. @default DEFAULT_BREAKER_FAILURES */
+  /**
+   * Fewest attempts within the window before the breaker may judge the endpoint; 0 disables the
+   * breaker. @default DEFAULT_BREAKER_FAILURES
+   */
   breakerFailures?: number;
+  /** Share of failed attempts in the window that opens the circuit. @default DEFAULT_BREAKER_FAILURE_RATIO */
+  breakerFailureRatio?: number;
+  /** The sliding window the breaker judges. @default DEFAULT_BREAKER_WINDOW_MS */
+  breakerWindowMs?: number;
   /** How long the open circuit fails fast before a trial call. @default DEFAULT_BREAKER_COOLDOWN_MS */
   breakerCooldownMs?: number;
   /** Upstream calls in flight at once. @default DEFAULT_MAX_CONCURRENCY */
@@ -134,7 +145,13 @@ export class AckCallGuard {
       failures > 0
         ? circuitBreaker(handleWhen(isRetryable), {
             halfOpenAfter: options.breakerCooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS,
-            breaker: new ConsecutiveBreaker(failures),
+            // A share of failures over a window, not a run of them: a few broken clusters
+            // (per-cluster 5xx) must not cut every healthy cluster of the endpoint off.
+            breaker: new SamplingBreaker({
+              threshold: options.breakerFailureRatio ?? DEFAULT_BREAKER_FAILURE_RATIO,
+              duration: options.breakerWindowMs ?? DEFAULT_BREAKER_WINDOW_MS,
+              minimumRps: failures / ((options.breakerWindowMs ?? DEFAULT_BREAKER_WINDOW_MS) / 1000),
+            }),
           })
         : undefined;
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);

@@ -2,7 +2,6 @@ import {
   type Context as OtelContext,
   ROOT_CONTEXT,
   type Span,
-  type SpanContext,
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
@@ -114,8 +113,6 @@ export async function createTracing(options: TracingOptions) {
     /** Runs `fn` with `span` active, so spans started inside are its children. */
     withSpan: <T>(span: Span, fn: () => T, parent = contextManager.active()): T =>
       contextManager.with(trace.setSpan(parent, span), fn),
-    /** The active span's ids, for log correlation. */
-    activeSpanContext: (): SpanContext | undefined => trace.getSpan(contextManager.active())?.spanContext(),
     /** Sends the spans still buffered and stops. */
     shutdown: async (): Promise<void> => {
       await provider.shutdown();

@@ -188,6 +188,20 @@ describe('retries', () => {
 });
 
 describe('circuit breaker', () => {
+  it('stays closed when only a few clusters fail: healthy clusters keep their answers', async () => {
+    const g = await start({ simulator: { clusterCount: 10 }, cacheTtlMs: 0 });
+    const ids = g.simulator.clusters.map((cluster) => cluster.id);
+    g.simulator.setFault(ids[0] ?? '', 'server-error');
+    g.simulator.setFault(ids[1] ?? '', 'unavailable');
+    for (let round = 0; round < 5; round++) {
+      const result = await g.query(`query($ids: [ID!]!) { clusters(ids: $ids) { id } }`, { ids });
+      const clusters = result.data?.clusters as ({ id: string } | null)[];
+      expect(clusters.slice(2)).toEqual(ids.slice(2).map((id) => ({ id })));
+      expect(result.errors?.map((error) => error.path?.[1]).sort()).toEqual([0, 1]);
+    }
+    expect(g.client.status().circuit).toBe('closed');
+  });
+
   const COOL_DOWN_MS = 1_500;
   const failing = 'cfailing000000000000000000000001';
   const forbidden = 'cforbidden00000000000000000000001';
@@ -384,7 +398,7 @@ describe('stale-if-error', () => {
       simulator: { clusterCount: 1 },
       cacheTtlMs: TTL_MS,
       cache: { staleGraceMs: GRACE_MS },
-      client: { resilience: { breakerFailures: 1, breakerCooldownMs: 30_000 } },
+      client: { resilience: { breakerFailures: 1, breakerFailureRatio: 0.4, breakerCooldownMs: 30_000 } },
     });
     const api = new AckApi(g.client, g.cache, logger);
     const id = g.simulator.clusters[0]?.id ?? '';
