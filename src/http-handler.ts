@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { App } from './app.js';
@@ -23,6 +24,20 @@ export interface HttpHandlerOptions {
   /** The same authenticator and policy as the app's: the cache key carries the caller's scope. */
   authenticate?: Authenticator;
   policy?: Policy;
+  /**
+   * Told of every query the front door answers: misses went through the app (which logs and
+   * measures them too); hits and shared answers did not, so this is their only trace.
+   */
+  onAnswer?: (event: FrontDoorEvent) => void;
+}
+
+/** One query answered by the front door. */
+export interface FrontDoorEvent {
+  result: 'hit' | 'shared' | 'miss';
+  requestId: string;
+  operationName?: string;
+  status: number;
+  durationMs: number;
 }
 
 /** One answer as bytes, with the headers a replay needs. */
@@ -32,6 +47,10 @@ interface Answer {
   body: Buffer;
   /** Epoch ms until which it may be served again; 0: not cacheable. */
   freshUntil: number;
+  /** The operation's name, for the logs and metrics of replays. */
+  operationName?: string;
+  /** The request id the app gave the execution (its log line has it). */
+  requestId?: string;
 }
 
 /** Response headers that belong to one exchange, not to the answer. */
@@ -99,14 +118,23 @@ function send(
   res: ServerResponse,
   answer: Answer,
   cacheStatus: 'hit' | 'miss' | 'shared',
-  requestId?: string,
+  requestId: string,
 ) {
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   res.setHeader('content-length', answer.body.length);
   res.setHeader('x-response-cache', cacheStatus);
-  if (requestId) res.setHeader('x-request-id', requestId);
+  res.setHeader('x-request-id', requestId);
   res.end(answer.body);
+}
+
+function operationNameOf(body: Buffer): string | undefined {
+  try {
+    const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
+    return typeof operationName === 'string' ? operationName : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -147,6 +175,8 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       headers,
       body: Buffer.from(await response.arrayBuffer()),
       freshUntil: 0,
+      operationName: operationNameOf(body),
+      requestId: response.headers.get('x-request-id') ?? undefined,
     };
     const freshUntil = contextOf(request)?.warnings.freshUntil() ?? 0;
     // A response that used no ACK answer at all stays as long as the data would.
@@ -204,12 +234,25 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       );
       return;
     }
+    const started = performance.now();
     const incomingId = req.headers['x-request-id'];
-    const requestId =
+    const givenId =
       typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : undefined;
+    const reply = (answer: Answer, result: FrontDoorEvent['result']) => {
+      // A miss keeps the id the app logged; a replay gets the caller's or a fresh one.
+      const requestId = (result === 'miss' ? answer.requestId : givenId) ?? givenId ?? randomUUID();
+      send(res, answer, result, requestId);
+      options.onAnswer?.({
+        result,
+        requestId,
+        operationName: answer.operationName,
+        status: answer.status,
+        durationMs: performance.now() - started,
+      });
+    };
     const scope = await scopeOf(req);
     if (scope === undefined) {
-      send(res, await execute(req, body, false), 'miss');
+      reply(await execute(req, body, false), 'miss');
       return;
     }
     // Everything the answer depends on: who may see what, how it is encoded, CORS, the question.
@@ -222,12 +265,12 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     ].join('\0');
     const hit = cache.get(key);
     if (hit && hit.freshUntil > Date.now()) {
-      send(res, hit, 'hit', requestId);
+      reply(hit, 'hit');
       if (hit.freshUntil - Date.now() < options.ttlMs - refreshAfterMs) refreshInBackground(key, req, body);
       return;
     }
     const { answer, joined } = shared(key, () => execute(req, body, false));
-    send(res, await answer, joined ? 'shared' : 'miss', requestId);
+    reply(await answer, joined ? 'shared' : 'miss');
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

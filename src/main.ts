@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       maxBodyBytes: config.limits.maxBodyBytes,
       authenticate,
       policy,
+      onAnswer: observability.onFrontDoorAnswer,
     }),
   );
   server.listen(config.port, config.host, () => {

@@ -34,7 +34,7 @@ export const DEFAULT_BREAKER_WINDOW_MS = 10_000;
 /** How long an open circuit fails fast before one trial call may pass. */
 export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
 /** Upstream calls in flight at once per endpoint (ACK's rate limits are per account). */
-export const DEFAULT_MAX_CONCURRENCY = 8;
+export const DEFAULT_MAX_CONCURRENCY = 20;
 /** Calls that may wait for a free slot; beyond them a call fails at once. */
 export const DEFAULT_MAX_QUEUE = 256;
 

@@ -100,6 +100,12 @@ export function createMetrics(options: MetricsOptions = {}) {
     labelNames: ['action', 'reason'] as const,
     registers,
   });
+  const responseCache = new Counter({
+    name: 'ack_gateway_response_cache_total',
+    help: 'POSTed queries by how the response cache answered them: hit (stored bytes), shared (joined an identical execution), miss.',
+    labelNames: ['result'],
+    registers,
+  });
   const cacheEvents = new Counter({
     name: 'ack_gateway_cache_events_total',
     help:
@@ -158,6 +164,10 @@ export function createMetrics(options: MetricsOptions = {}) {
     /** Reports this client's circuit, in-flight and queued calls at every scrape. */
     watch(client: GuardedEndpoint): void {
       endpoints.push(client);
+    },
+    /** How the response cache (the HTTP front door) answered one query. */
+    recordResponseCache(result: 'hit' | 'shared' | 'miss'): void {
+      responseCache.inc({ result });
     },
     recordRequest(request: RequestMeasurement): void {
       const operation = request.operationName ? operationLabel(request.operationName) : ANONYMOUS_OPERATION;

@@ -1,4 +1,5 @@
 import type { AckObserver } from '../ack/ack-observer.js';
+import type { FrontDoorEvent } from '../http-handler.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type GuardedEndpoint } from './metrics.js';
 import type { ObservabilityOptions } from './plugin.js';
@@ -40,6 +41,18 @@ export async function createObservability(settings: ObservabilitySettings, logge
     app,
     ackObserver: combineAckObservers(createUpstreamLog(logger), metrics?.ackObserver, tracing?.ackObserver),
     watch: (client: GuardedEndpoint): void => metrics?.watch(client),
+    /**
+     * The front door's answers: every one counts in the response cache metric; replays (hits,
+     * shared answers) never reach the app, so they get their request metric and log line here.
+     */
+    onFrontDoorAnswer: (event: FrontDoorEvent): void => {
+      metrics?.recordResponseCache(event.result);
+      if (event.result === 'miss') return;
+      const { requestId, operationName, status, result } = event;
+      const durationMs = Math.round(event.durationMs * 10) / 10;
+      metrics?.recordRequest({ operationName, status, durationMs: event.durationMs, errorCodes: [] });
+      logger.info({ requestId, operationName, status, durationMs, responseCache: result }, 'GraphQL request');
+    },
     shutdown: async (): Promise<void> => {
       await tracing?.shutdown();
     },

@@ -3,6 +3,7 @@ import { hashApiKey } from '../../src/auth/api-key.js';
 import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { createPolicy } from '../../src/auth/policy.js';
 import { SENSITIVE_SCOPE } from '../../src/auth/principal.js';
+import type { FrontDoorEvent } from '../../src/http-handler.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway | undefined;
@@ -46,6 +47,27 @@ describe('response cache', () => {
     expect(gateway.upstreamCalls()).toBe(3);
     // Another question is another entry.
     expect((await post(url, DASHBOARD, { ids: ids.slice(0, 1) })).cache).toBe('miss');
+  });
+
+  it('tells who observes the front door of every answer, and echoes request ids on replays', async () => {
+    const events: FrontDoorEvent[] = [];
+    gateway = await startTestGateway({ http: { onAnswer: (event) => events.push(event) } });
+    const url = await gateway.listen();
+    const query = `{ clusters(ids: ["${gateway.simulator.clusters[0]?.id}"]) { id } }`;
+    const headers = (requestId?: string) => ({
+      'content-type': 'application/json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+    });
+    const body = JSON.stringify({ query, operationName: null });
+    const miss = await fetch(`${url}/graphql`, { method: 'POST', headers: headers(), body });
+    const hit = await fetch(`${url}/graphql`, { method: 'POST', headers: headers('poll-42'), body });
+    expect(miss.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hit.headers.get('x-request-id')).toBe('poll-42');
+    expect(events.map((event) => [event.result, event.status])).toEqual([
+      ['miss', 200],
+      ['hit', 200],
+    ]);
+    expect(events[1]?.requestId).toBe('poll-42');
   });
 
   it('shares one execution among identical concurrent cold requests', async () => {

@@ -1,0 +1,70 @@
+/**
+ * Per-process memory and CPU from Linux's /proc, so each target is measured on its own and the
+ * load generator's cost never counts against it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream architecture. */
+const TICKS_PER_SECOND = 100;
+
+function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU time the process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; utime/stime are 14/15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Watches peak RSS of some processes over a span: the kernel's high-water mark (VmHWM, reset at
+ * the start with clear_refs when `resetPeak`, so an earlier workload's peak does not leak into
+ * this one) and, in case the reset is not permitted, VmRSS sampled every 100 ms.
+ */
+export class PeakRss {
+  private readonly sampled = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pids: number[],
+    resetPeak: boolean,
+  ) {
+    for (const pid of pids) {
+      if (resetPeak) {
+        try {
+          writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        } catch {
+          // Not permitted here: the 100 ms samples still bound the peak from below.
+        }
+      }
+      this.sampled.set(pid, statusKb(pid, 'VmRSS') ?? 0);
+    }
+    this.timer = setInterval(() => this.sample(), 100);
+    // Never the reason the bench stays alive after a failure.
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    for (const pid of this.pids) {
+      const rss = statusKb(pid, 'VmRSS') ?? 0;
+      if (rss > (this.sampled.get(pid) ?? 0)) this.sampled.set(pid, rss);
+    }
+  }
+
+  /** Stops sampling; peak RSS per pid in MB (MiB). */
+  stop(): Map<number, number> {
+    clearInterval(this.timer);
+    this.sample();
+    return new Map(
+      this.pids.map((pid) => [pid, Math.max(this.sampled.get(pid) ?? 0, statusKb(pid, 'VmHWM') ?? 0) / 1024]),
+    );
+  }
+}
