@@ -21,7 +21,7 @@
  * (e.g. while src/ is mid-edit and does not compile).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -34,6 +34,10 @@ import { DASHBOARD_QUERY, leafFieldsPerPool, ONE_POOL_QUERY } from './bench/quer
 import { ensureWrk, runWrk, type WrkResult, writeWrkScript } from './bench/wrk.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const GATEWAY_NODE_OPTIONS: string =
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { nodeOptions?: string } })
+    .config?.nodeOptions ?? '';
 
 const CLUSTERS = 20;
 const POOLS_PER_CLUSTER = 5;
@@ -213,6 +217,8 @@ async function startGateway(
     env: {
       ...baseEnv(),
       NODE_ENV: 'production',
+      // The V8 flags `npm start` and the Dockerfile run the gateway with (package.json config).
+      NODE_OPTIONS: GATEWAY_NODE_OPTIONS,
       PORT: String(port),
       HOST: '127.0.0.1',
       ACK_SIMULATOR: '0',

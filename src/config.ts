@@ -98,6 +98,7 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: count(DEFAULT_QUERY_LIMITS.maxBodyBytes, 1),
   REQUEST_DEADLINE_MS: count(DEFAULT_REQUEST_DEADLINE_MS, 1),
   RESPONSE_CACHE: flag,
+  WARM_UP: flag,
   RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1),
   SIMULATOR_CLUSTERS: count(3, 1),
   SIMULATOR_NODE_POOLS: count(5, 0),
@@ -117,6 +118,8 @@ export interface Config {
   limits: QueryLimits;
   requestDeadlineMs: number;
   responseCache: { enabled: boolean; maxBytes: number };
+  /** Run the execution path over synthetic answers before listening. */
+  warmUp: boolean;
   cache: { ttlMs: number; maxEntries: number };
   // --- upstream resilience (issue 5) ---
   /**
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     responseCache: { enabled: e.RESPONSE_CACHE ?? true, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
+    warmUp: e.WARM_UP ?? true,
     cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
     // --- upstream resilience (issue 5) ---
     resilience: {

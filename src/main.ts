@@ -11,6 +11,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { createHttpHandler } from './http-handler.js';
 import { createLogger, type Logger } from './logger.js';
 import { createObservability } from './observability/observability.js';
+import { warmUp } from './warm-up.js';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
     observability: observability.app,
   });
+  // Before listening: the first burst of real requests should not meet cold code.
+  if (config.warmUp) await warmUp(logger);
   const server = createServer(
     createHttpHandler(app, {
       responseCache: config.responseCache.enabled,
