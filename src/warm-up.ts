@@ -93,9 +93,11 @@ export async function warmUp(logger: Logger): Promise<void> {
     protocol: 'http',
     credentials: { accessKeyId: 'warm-up', accessKeySecret: randomBytes(16).toString('hex') },
   });
+  // The rehearsal's requests and calls are not the service's: they are not logged.
+  const quiet = logger.child({ phase: 'warm-up' }, { level: 'silent' });
   const app = createApp({
-    ack: new AckApi(client, new AckCache({ ttlMs: 0 }), logger),
-    logger,
+    ack: new AckApi(client, new AckCache({ ttlMs: 0 }), quiet),
+    logger: quiet,
     graphiql: false,
     csrfPrevention: false,
   });
