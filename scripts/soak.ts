@@ -12,10 +12,12 @@
  * SOAK_GATEWAY_NODE_OPTIONS (the gateway's NODE_OPTIONS; default DEFAULT_GATEWAY_NODE_OPTIONS, empty
  * for none).
  */
+
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAckSimulator } from '../src/simulator/index.js';
+import { createPrng } from '../src/simulator/prng.js';
 import { FaultSchedule } from './soak/fault-schedule.js';
 import { build, cpuSeconds, freePort, GatewayProcess, rssKb } from './soak/gateway-process.js';
 import { type GqlBody, Judge, type Probe, ProbeFactory } from './soak/probes.js';
@@ -52,18 +54,6 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-/** mulberry32: a seeded PRNG, so a failing mix can be replayed with SOAK_SEED. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const mb = (kb: number | undefined) => (kb === undefined ? Number.NaN : kb / 1024);
 const ms = (value: number) => `${Math.round(value)} ms`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -74,7 +64,8 @@ async function main(): Promise<number> {
   const concurrency = Math.max(1, Math.floor(envNumber('SOAK_CONCURRENCY', 16)));
   const periodMs = Math.max(500, envNumber('SOAK_FAULT_PERIOD_S', 4) * 1000);
   const seed = Math.floor(envNumber('SOAK_SEED', randomBytes(4).readUInt32BE(0)));
-  const random = seeded(seed);
+  // Seeded, so a failing mix can be replayed with SOAK_SEED.
+  const random = createPrng(seed).next;
   const nodeOptions = process.env.SOAK_GATEWAY_NODE_OPTIONS ?? DEFAULT_GATEWAY_NODE_OPTIONS;
 
   // Bounded whatever happens: a hung phase ends the soak as a failure.
