@@ -101,6 +101,18 @@ describe('query limits: a clear coded error before any upstream call', () => {
     expect(streamed.status).toBe(413);
     const small = await post(JSON.stringify({ query: '{ __typename }' }));
     expect(small.status).toBe(200);
+    const streamedSmall = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(encoder.encode(JSON.stringify({ query: '{ __typename }' })));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await streamedSmall.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
 
