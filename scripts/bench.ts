@@ -23,15 +23,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuMs, PeakRss } from './bench/proc.js';
 import { forkTs, killAll, type Managed, run, start, stopAll } from './bench/processes.js';
 import { type FloorRoute, isReadyFloor, isReadySimulator } from './bench/protocol.js';
 import { DASHBOARD_QUERY, leafFieldsPerPool, ONE_POOL_QUERY } from './bench/queries.js';
 import { ensureWrk, runWrk, type WrkResult, writeWrkScript } from './bench/wrk.js';
+import { cpuMs, freePort, PeakRss } from './lib/proc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -123,18 +122,6 @@ async function postOk(port: number, body: string, what: string): Promise<Answer>
     throw new Error(`${what} answered HTTP ${answer.status}: ${answer.bytes.toString('utf8').slice(0, 500)}`);
   }
   return answer;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitHealthy(gateway: Managed, port: number, timeoutMs: number): Promise<void> {

@@ -18,8 +18,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAckSimulator } from '../src/simulator/index.js';
 import { createPrng } from '../src/simulator/prng.js';
+import { freePort, rssKb } from './lib/proc.js';
 import { FaultSchedule } from './soak/fault-schedule.js';
-import { build, cpuSeconds, freePort, GatewayProcess, rssKb } from './soak/gateway-process.js';
+import { build, cpuSeconds, GatewayProcess } from './soak/gateway-process.js';
 import { type GqlBody, Judge, type Probe, ProbeFactory } from './soak/probes.js';
 import { percentile, Tally, topCounts } from './soak/tally.js';
 

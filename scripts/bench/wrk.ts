@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuMs } from './proc.js';
+import { cpuMs } from '../lib/proc.js';
 import { run, start } from './processes.js';
 
 export interface WrkResult {

@@ -3,8 +3,7 @@
  * /health, sampled for RSS from /proc, and always stopped (SIGTERM, then SIGKILL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpuMs } from '../lib/proc.js';
 
 /** How much of the gateway's output is kept to explain a failure. */
 const OUTPUT_TAIL_CHARS = 8_000;
@@ -31,45 +30,6 @@ export function build(repo: string, timeoutMs: number): Promise<void> {
     });
   });
 }
-
-/** A port free on loopback right now (the gateway logs its URL only at info level). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-/** VmRSS of a process in KiB, or undefined when it is gone. */
-export function rssKb(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time (user + system) a process has used, in seconds, or undefined when it is gone. */
-export function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** USER_HZ: 100 on every Linux architecture Node supports. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 export class GatewayProcess {
   private tail = '';
@@ -177,5 +137,14 @@ export class GatewayProcess {
     } catch {
       // already gone
     }
+  }
+}
+
+/** CPU time (user + system) a process has used, in seconds, or undefined when it is gone. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    return cpuMs(pid) / 1000;
+  } catch {
+    return undefined;
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Per-process memory and CPU from Linux's /proc, so each target is measured on its own and the
- * load generator's cost never counts against it.
+ * Per-process memory and CPU from Linux's /proc, so each process (gateway, simulator, floor) is
+ * measured on its own and the load generator's cost never counts against it; and a free port.
+ * Shared by `npm run bench` and `npm run soak`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 /** Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream architecture. */
 const TICKS_PER_SECOND = 100;
@@ -14,6 +16,22 @@ function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** VmRSS of a process in KiB, or undefined when it is gone. */
+export const rssKb = (pid: number): number | undefined => statusKb(pid, 'VmRSS');
+
+/** A port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
 }
 
 /** User + system CPU time the process has used so far, in ms. */
