@@ -151,6 +151,10 @@ const OPEN_POLICY = createPolicy(undefined);
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const requestIds = new WeakMap<Request, string>();
 
+/** An incoming `x-request-id` when it is well formed (1-128 of `A-Za-z0-9._:-`), else undefined. */
+export const acceptedRequestId = (value: string | null | undefined): string | undefined =>
+  typeof value === 'string' && REQUEST_ID_PATTERN.test(value) ? value : undefined;
+
 /**
  * The request's id: a well-formed incoming `x-request-id`, else a new UUID. The same for every
  * asker of one request (context, logs, traces, the echoed header).
@@ -158,8 +162,7 @@ const requestIds = new WeakMap<Request, string>();
 export function requestIdOf(request?: Request): string {
   const known = request && requestIds.get(request);
   if (known) return known;
-  const incoming = request?.headers.get('x-request-id');
-  const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  const requestId = acceptedRequestId(request?.headers.get('x-request-id')) ?? randomUUID();
   if (request) requestIds.set(request, requestId);
   return requestId;
 }

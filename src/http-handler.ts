@@ -5,6 +5,7 @@ import type { App } from './app.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { Policy } from './auth/policy.js';
 import { hasScope, SENSITIVE_SCOPE } from './auth/principal.js';
+import { acceptedRequestId } from './context.js';
 import { contextOf, markRefresh } from './request-state.js';
 
 /** Bytes of answers the response cache keeps at most. */
@@ -147,8 +148,6 @@ function operationNameOf(body: Buffer): string | undefined {
   }
 }
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * The HTTP front door. Dashboards poll the same heavy question: identical POSTed queries from
  * callers with the same permissions are answered from pre-serialized bytes (O(1) per hit, no
@@ -168,10 +167,15 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
   const refreshing = new Set<string>();
   const refreshAfterMs = options.ttlMs * DEFAULT_RESPONSE_REFRESH_AHEAD_RATIO;
 
-  async function execute(req: IncomingMessage, body: Buffer, refresh: boolean): Promise<Answer> {
+  async function execute(
+    req: IncomingMessage,
+    requestHeaders: Headers,
+    body: Buffer,
+    refresh: boolean,
+  ): Promise<Answer> {
     const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, {
       method: 'POST',
-      headers: toHeaders(req),
+      headers: requestHeaders,
       body: new Uint8Array(body),
     });
     if (refresh) markRefresh(request);
@@ -209,17 +213,17 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     return { answer, joined: false };
   }
 
-  function refreshInBackground(key: string, req: IncomingMessage, body: Buffer): void {
+  function refreshInBackground(key: string, req: IncomingMessage, headers: Headers, body: Buffer): void {
     if (refreshing.has(key) || inFlight.has(key)) return;
     refreshing.add(key);
-    shared(key, () => execute(req, body, true))
+    shared(key, () => execute(req, headers, body, true))
       .answer.catch(() => {})
       .finally(() => refreshing.delete(key));
   }
 
-  async function scopeOf(req: IncomingMessage): Promise<string | undefined> {
+  async function scopeOf(headers: Headers): Promise<string | undefined> {
     try {
-      const caller = await options.authenticate?.({ headers: toHeaders(req) });
+      const caller = await options.authenticate?.({ headers });
       if (!caller) return 'all';
       const clusters = options.policy ? options.policy.scopeKey(caller) : 'all';
       return `${clusters}${hasScope(caller, SENSITIVE_SCOPE) ? '+sensitive' : ''}`;
@@ -246,8 +250,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     }
     const started = performance.now();
     const incomingId = req.headers['x-request-id'];
-    const givenId =
-      typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : undefined;
+    const givenId = acceptedRequestId(typeof incomingId === 'string' ? incomingId : undefined);
     const reply = (answer: Answer, result: FrontDoorEvent['result']) => {
       // A miss keeps the id the app logged; a replay gets the caller's or a fresh one.
       const requestId = (result === 'miss' ? answer.requestId : givenId) ?? givenId ?? randomUUID();
@@ -260,9 +263,11 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
         durationMs: performance.now() - started,
       });
     };
-    const scope = await scopeOf(req);
+    // Read once: authentication and, on a miss, the app see the same headers.
+    const headers = toHeaders(req);
+    const scope = await scopeOf(headers);
     if (scope === undefined) {
-      reply(await execute(req, body, false), 'miss');
+      reply(await execute(req, headers, body, false), 'miss');
       return;
     }
     // Everything the answer depends on: who may see what, how it is encoded, CORS, the question.
@@ -276,10 +281,11 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const hit = cache.get(key);
     if (hit && hit.freshUntil > Date.now()) {
       reply(hit, 'hit');
-      if (hit.freshUntil - Date.now() < options.ttlMs - refreshAfterMs) refreshInBackground(key, req, body);
+      if (hit.freshUntil - Date.now() < options.ttlMs - refreshAfterMs)
+        refreshInBackground(key, req, headers, body);
       return;
     }
-    const { answer, joined } = shared(key, () => execute(req, body, false));
+    const { answer, joined } = shared(key, () => execute(req, headers, body, false));
     reply(await answer, joined ? 'shared' : 'miss');
   }
 
