@@ -6,7 +6,7 @@ import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../../src/http-handler.js';
 import { DEFAULT_QUERY_LIMITS } from '../../src/limits.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
 
@@ -23,6 +23,8 @@ export interface TestGatewayOptions {
   app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** @default 30_000 */
   cacheTtlMs?: number;
+  /** Where the gateway logs. @default silent */
+  logger?: Logger;
   /** Stale-if-error grace and not-found TTL of the cache. @default the production defaults */
   cache?: Omit<AckCacheOptions, 'ttlMs'>;
   /**
@@ -75,7 +77,7 @@ export interface GraphQLErrorJson {
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const simulator = createAckSimulator({ ...TEST_KEY, ...options.simulator });
   const { endpoint } = await simulator.listen(0, '127.0.0.1');
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const client = new AckClient({
     endpoint,
     protocol: 'http',

@@ -1,14 +1,10 @@
 import { Writable } from 'node:stream';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { AckApi } from '../../src/ack/ack-api.js';
-import { AckCache } from '../../src/ack/ack-cache.js';
-import { AckClient } from '../../src/ack/ack-client.js';
-import { type App, createApp } from '../../src/app.js';
 import type { Authenticator } from '../../src/auth/authenticate.js';
 import { createLogger } from '../../src/logger.js';
 import { createObservability } from '../../src/observability/observability.js';
-import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
-import { TEST_KEY } from '../helpers/gateway.js';
+import type { AckSimulatorOptions } from '../../src/simulator/index.js';
+import { startTestGateway } from '../helpers/gateway.js';
 
 export interface ObservedGatewayOptions {
   simulator?: AckSimulatorOptions;
@@ -31,8 +27,6 @@ export interface ObservedGatewayOptions {
  * the app's observability options), against a fresh simulator, with every log line captured.
  */
 export async function startObservedGateway(options: ObservedGatewayOptions = {}) {
-  const simulator = createAckSimulator({ ...TEST_KEY, ...options.simulator });
-  const { endpoint } = await simulator.listen(0, '127.0.0.1');
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -49,24 +43,20 @@ export async function startObservedGateway(options: ObservedGatewayOptions = {})
     logger,
   );
   const observer = observability.ackObserver;
-  const client = new AckClient({
-    endpoint,
-    protocol: 'http',
-    credentials: TEST_KEY,
-    connectTimeoutMs: 2_000,
-    readTimeoutMs: 5_000,
-    resilience: { retryMaxAttempts: options.retryMaxAttempts ?? 1, retryBaseDelayMs: 1 },
+  const gateway = await startTestGateway({
+    simulator: options.simulator,
     logger,
-    observer,
+    cacheTtlMs: options.cacheTtlMs,
+    cache: { observer },
+    client: {
+      resilience: { retryMaxAttempts: options.retryMaxAttempts ?? 1, retryBaseDelayMs: 1 },
+      logger,
+      observer,
+    },
+    app: { observability: observability.app, authenticate: options.authenticate },
   });
-  observability.watch(client);
-  const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000, observer });
-  const app: App = createApp({
-    ack: new AckApi(client, cache, logger),
-    logger,
-    observability: observability.app,
-    authenticate: options.authenticate,
-  });
+  observability.watch(gateway.client);
+  const { app } = gateway;
   const post = async (
     query: string,
     variables?: Record<string, unknown>,
@@ -85,9 +75,9 @@ export async function startObservedGateway(options: ObservedGatewayOptions = {})
   };
   return {
     app,
-    simulator,
-    client,
-    cache,
+    simulator: gateway.simulator,
+    client: gateway.client,
+    cache: gateway.cache,
     post,
     /** Every log line so far, parsed. */
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
@@ -103,7 +93,7 @@ export async function startObservedGateway(options: ObservedGatewayOptions = {})
     },
     close: async () => {
       await observability.shutdown();
-      await simulator.close();
+      await gateway.close();
     },
   };
 }
