@@ -1,6 +1,6 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import {
   createYoga,
   isAsyncIterable,
@@ -14,10 +14,16 @@ import { AuthenticationError } from './auth/authentication-error.js';
 import type { Policy } from './auth/policy.js';
 import type { Principal } from './auth/principal.js';
 import { type Context, createContext } from './context.js';
-import { DEFAULT_QUERY_LIMITS, type QueryLimits, useQueryLimits } from './limits.js';
+import {
+  DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST,
+  DEFAULT_QUERY_LIMITS,
+  DEFAULT_REQUEST_DEADLINE_MS,
+} from './defaults.js';
+import type { ServerContext } from './exchange.js';
+import { hasIntrospection } from './introspection.js';
+import { type QueryLimits, useQueryLimits, useUpstreamBudget } from './limits.js';
 import type { Logger } from './logger.js';
 import { type ObservabilityOptions, useObservability } from './observability/plugin.js';
-import { isRefresh, rememberContext } from './request-state.js';
 import { schema } from './schema/index.js';
 
 /** The query GraphiQL opens with: a tour of the graph's main paths. */
@@ -62,6 +68,11 @@ export interface AppOptions {
    * (GET, form posts), so another site cannot make a user's browser run an operation. @default true
    */
   csrfPrevention?: boolean;
+  /**
+   * Upstream calls one request may cost at most, estimated before any call and counted while it
+   * runs. @default DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST
+   */
+  maxUpstreamCallsPerRequest?: number;
   /** Overall deadline of one GraphQL request's upstream reads. @default DEFAULT_REQUEST_DEADLINE_MS */
   requestDeadlineMs?: number;
   /** Who the caller is. @default every caller is anonymous, without scopes */
@@ -78,19 +89,42 @@ export interface AppOptions {
 /** Headers that mark a request as sent by a script (which a cross-site form cannot set). */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'graphql-preflight'];
 
-export type App = YogaServerInstance<Record<string, never>, Context>;
+export type App = YogaServerInstance<ServerContext, Context>;
 
-/** The deadline's timer ends with the request; its warnings (stale answers) join the result. */
-const finishRequest: Plugin<Context> = {
+/**
+ * The deadline's timer ends with the request; its warnings (stale answers) join the result; and
+ * the HTTP layer learns, from the parsed operation and the result, whether it may keep the answer.
+ */
+const finishRequest: Plugin<Context & ServerContext> = {
   onExecute: ({ args }) => ({
     onExecuteDone: ({ result, setResult }) => {
-      args.contextValue.deadline.clear();
-      const warnings = args.contextValue.warnings.list();
-      if (warnings.length > 0 && !isAsyncIterable(result)) {
-        setResult({ ...result, extensions: { ...result.extensions, warnings } });
-      }
+      const context = args.contextValue;
+      context.deadline.clear();
+      if (isAsyncIterable(result)) return;
+      const warnings = context.warnings.list();
+      if (warnings.length > 0) setResult({ ...result, extensions: { ...result.extensions, warnings } });
+      if (!context.exchange) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      context.exchange.outcome = {
+        cacheable:
+          operation?.operation === 'query' &&
+          result.errors === undefined &&
+          warnings.length === 0 &&
+          !hasIntrospection(args.document),
+        freshUntil: context.warnings.freshUntil(),
+        operationName: operation?.name?.value,
+      };
     },
   }),
+};
+
+/** Answers with CORS headers that vary by origin say so, whichever origin asked. */
+const varyByOrigin: Plugin = {
+  onResponse: ({ response }) => {
+    const vary = response.headers.get('vary');
+    if (!vary?.split(',').some((name) => name.trim().toLowerCase() === 'origin'))
+      response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+  },
 };
 
 /** The gateway as a fetch-style handler; it never listens (main.ts and tests decide that). */
@@ -100,17 +134,27 @@ export function createApp(options: AppOptions): App {
   let graphiqlPage: string | undefined;
   let readiness: { at: number; ok: boolean } | undefined;
 
-  const plugins: Plugin[] = [...useQueryLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits })];
+  const maxUpstreamCalls = options.maxUpstreamCallsPerRequest ?? DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST;
+  const plugins: Plugin[] = [
+    ...useQueryLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits }),
+    useUpstreamBudget(maxUpstreamCalls),
+  ];
   if (options.csrfPrevention !== false) plugins.push(useCSRFPrevention({ requestHeaders: CSRF_HEADERS }));
   if (options.introspection === false) plugins.push(useDisableIntrospection());
-  const corsOrigins = options.corsOrigins ?? [];
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  if (corsOrigins.size > 0) plugins.push(varyByOrigin);
 
-  return createYoga<Record<string, never>, Context>({
+  return createYoga<ServerContext, Context>({
     schema,
-    cors:
-      corsOrigins.length > 0
-        ? { origin: [...corsOrigins], credentials: true, methods: ['GET', 'POST'], maxAge: 600 }
-        : false,
+    // Only a listed origin gets CORS headers, and only its own: yoga's list form answers
+    // `Access-Control-Allow-Origin: null` to unlisted origins, which a sandboxed page (whose
+    // origin is `null`) would pass. `null` is allowed only when listed literally.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && corsOrigins.has(origin)
+        ? { origin, credentials: true, methods: ['GET', 'POST'], maxAge: 600 }
+        : false;
+    },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -128,10 +172,10 @@ export function createApp(options: AppOptions): App {
             .join(' ') || 'error',
         ),
     },
-    context: async ({ request }) => {
+    context: async ({ request, exchange }) => {
       let caller: Principal | undefined;
       try {
-        caller = await options.authenticate?.(request);
+        caller = await (exchange?.caller ?? options.authenticate?.(request));
       } catch (error) {
         // 401 (or 503 when the keys to verify with are unreachable) for the whole request.
         if (error instanceof AuthenticationError)
@@ -145,9 +189,9 @@ export function createApp(options: AppOptions): App {
         deadlineMs: options.requestDeadlineMs,
         caller,
         policy: options.policy,
-        forceRefresh: isRefresh(request),
+        forceRefresh: exchange?.refresh === true,
+        maxUpstreamCalls,
       });
-      rememberContext(request, context);
       return context;
     },
     graphiql:

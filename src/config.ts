@@ -1,30 +1,34 @@
 import { z } from 'zod';
 import {
-  DEFAULT_CACHE_MAX_ENTRIES,
-  DEFAULT_CACHE_TTL_MS,
-  DEFAULT_NOT_FOUND_TTL_MS,
-  DEFAULT_STALE_GRACE_MS,
-} from './ack/ack-cache.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './ack/ack-client.js';
-import {
-  type AckResilienceOptions,
   DEFAULT_BREAKER_COOLDOWN_MS,
   DEFAULT_BREAKER_FAILURE_RATIO,
   DEFAULT_BREAKER_FAILURES,
   DEFAULT_BREAKER_WINDOW_MS,
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_ENDPOINT_BREAKER_CLUSTERS,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CLUSTER_BREAKERS,
   DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_QUEUE,
+  DEFAULT_MAX_QUEUE_PER_CALLER,
+  DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST,
+  DEFAULT_NOT_FOUND_TTL_MS,
+  DEFAULT_PORT,
+  DEFAULT_QUERY_LIMITS,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RESPONSE_CACHE_MAX_BYTES,
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_ATTEMPTS,
   DEFAULT_RETRY_MAX_DELAY_MS,
-} from './ack/resilience.js';
-import { type AuthConfig, AuthConfigError, AuthEnvSchema, toAuthConfig } from './auth/auth-config.js';
-import { DEFAULT_REQUEST_DEADLINE_MS } from './context.js';
-import { DEFAULT_RESPONSE_CACHE_MAX_BYTES } from './http-handler.js';
-import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
-import { DEFAULT_SERVICE_NAME } from './observability/tracing.js';
-
-export const DEFAULT_PORT = 4000;
+  DEFAULT_SERVICE_NAME,
+  DEFAULT_STALE_GRACE_MS,
+} from './defaults.js';
 
 const optionalString = z
   .string()
@@ -36,154 +40,172 @@ const flag = z
   .transform((value) => (value === '' ? undefined : ['1', 'true', 'yes'].includes(value)))
   .optional();
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
-/** Every environment variable the gateway reads; nothing else reads `process.env`. */
-const EnvSchema = z.object({
-  PORT: count(DEFAULT_PORT).pipe(z.number().max(65_535)),
-  HOST: z.string().default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ACK_ENDPOINT: optionalString.refine((value) => value === undefined || !value.includes('://'), {
-    message: 'must be host[:port] without a scheme; set ACK_PROTOCOL for http',
-  }),
-  ACK_PROTOCOL: z.enum(['http', 'https']).default('https'),
-  ACK_CONNECT_TIMEOUT_MS: count(DEFAULT_CONNECT_TIMEOUT_MS, 1),
-  ACK_READ_TIMEOUT_MS: count(DEFAULT_READ_TIMEOUT_MS, 1),
-  ACK_SIMULATOR: flag,
-  ALIBABA_CLOUD_REGION_ID: optionalString,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString,
-  ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
-  CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS),
-  CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1),
-  // --- upstream resilience (issue 5) ---
-  ACK_RETRY_MAX_ATTEMPTS: count(DEFAULT_RETRY_MAX_ATTEMPTS, 1),
-  ACK_RETRY_BASE_DELAY_MS: count(DEFAULT_RETRY_BASE_DELAY_MS),
-  ACK_RETRY_MAX_DELAY_MS: count(DEFAULT_RETRY_MAX_DELAY_MS),
-  ACK_BREAKER_FAILURES: count(DEFAULT_BREAKER_FAILURES),
-  ACK_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).lte(1).default(DEFAULT_BREAKER_FAILURE_RATIO),
-  ACK_BREAKER_WINDOW_MS: count(DEFAULT_BREAKER_WINDOW_MS, 1),
-  ACK_BREAKER_COOLDOWN_MS: count(DEFAULT_BREAKER_COOLDOWN_MS, 1),
-  ACK_MAX_CONCURRENCY: count(DEFAULT_MAX_CONCURRENCY, 1),
-  ACK_MAX_QUEUE: count(DEFAULT_MAX_QUEUE),
-  CACHE_STALE_GRACE_MS: count(DEFAULT_STALE_GRACE_MS),
-  CACHE_NOT_FOUND_TTL_MS: count(DEFAULT_NOT_FOUND_TTL_MS),
-  // --- end upstream resilience ---
-  // --- observability (issue 6) ---
-  METRICS: flag,
-  METRICS_TOKEN: optionalString,
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine(
-    (value) => value === undefined || /^https?:\/\/\S+$/.test(value),
-    { message: 'must be an http(s) URL, e.g. http://otel-collector:4318' },
+/**
+ * Every environment variable of the gateway but the AUTH_* ones (src/auth/auth-config.ts), each
+ * with its meaning: `docs/configuration.md` is generated from these descriptions
+ * (`npm run docs:config`), and a test fails when it drifts. Nothing else reads `process.env`.
+ */
+export const EnvSchema = z.object({
+  PORT: count(DEFAULT_PORT)
+    .pipe(z.number().max(65_535))
+    .describe('Port the gateway listens on (0: any free port).'),
+  HOST: z.string().default('0.0.0.0').describe('Address the gateway listens on.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Least severe log level written (JSON lines on stdout).'),
+  ACK_ENDPOINT: optionalString
+    .refine((value) => value === undefined || !value.includes('://'), {
+      message: 'must be host[:port] without a scheme; set ACK_PROTOCOL for http',
+    })
+    .describe('`host[:port]` of the ACK OpenAPI; unset: derived from ALIBABA_CLOUD_REGION_ID.'),
+  ACK_PROTOCOL: z.enum(['http', 'https']).default('https').describe('Protocol of ACK_ENDPOINT.'),
+  ACK_CONNECT_TIMEOUT_MS: count(DEFAULT_CONNECT_TIMEOUT_MS, 1).describe('Connect timeout of one ACK call.'),
+  ACK_READ_TIMEOUT_MS: count(DEFAULT_READ_TIMEOUT_MS, 1).describe('Read timeout of one ACK call.'),
+  ACK_SIMULATOR: flag.describe(
+    'Serve from the embedded ACK simulator; default: on when no endpoint, region or credentials are set.',
   ),
-  OTEL_SERVICE_NAME: optionalString,
-  // --- end observability ---
-  GRAPHIQL: flag,
-  GRAPHQL_INTROSPECTION: flag,
-  CSRF_PREVENTION: flag,
+  ALIBABA_CLOUD_REGION_ID: optionalString.describe(
+    'Region of the account: picks the ACK endpoint when ACK_ENDPOINT is unset, and builds policy ARNs.',
+  ),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString.describe(
+    'Access key id of the gateway (with the secret); unset: the Alibaba Cloud default credential chain.',
+  ),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString.describe('Access key secret (never logged).'),
+  ALIBABA_CLOUD_SECURITY_TOKEN: optionalString.describe('STS security token, with a temporary access key.'),
+  CACHE_TTL_MS: count(DEFAULT_CACHE_TTL_MS).describe(
+    'How long an ACK answer is served from memory; 0 turns caching off.',
+  ),
+  CACHE_MAX_ENTRIES: count(DEFAULT_CACHE_MAX_ENTRIES, 1).describe('ACK answers kept in memory at most.'),
+  CACHE_STALE_GRACE_MS: count(DEFAULT_STALE_GRACE_MS).describe(
+    'How long past its TTL an answer may be served, marked stale, while ACK fails transiently.',
+  ),
+  CACHE_NOT_FOUND_TTL_MS: count(DEFAULT_NOT_FOUND_TTL_MS).describe(
+    'How long a not-found answer is remembered.',
+  ),
+  ACK_RETRY_MAX_ATTEMPTS: count(DEFAULT_RETRY_MAX_ATTEMPTS, 1).describe(
+    'Attempts per ACK call in all; 1 turns retries off.',
+  ),
+  ACK_RETRY_BASE_DELAY_MS: count(DEFAULT_RETRY_BASE_DELAY_MS).describe(
+    "Cap of the first retry's full-jitter backoff; doubles per retry.",
+  ),
+  ACK_RETRY_MAX_DELAY_MS: count(DEFAULT_RETRY_MAX_DELAY_MS).describe(
+    'Longest wait before a retry; a longer retry-after fails at once.',
+  ),
+  ACK_BREAKER_FAILURES: count(DEFAULT_BREAKER_FAILURES).describe(
+    "Fewest attempts in the window before a circuit (a cluster's or the endpoint's) may open; 0 turns breakers off.",
+  ),
+  ACK_BREAKER_FAILURE_RATIO: z.coerce
+    .number()
+    .gt(0)
+    .lte(1)
+    .default(DEFAULT_BREAKER_FAILURE_RATIO)
+    .describe('Share of failed attempts in the window that opens a circuit.'),
+  ACK_BREAKER_WINDOW_MS: count(DEFAULT_BREAKER_WINDOW_MS, 1).describe('Sliding window the breakers judge.'),
+  ACK_BREAKER_COOLDOWN_MS: count(DEFAULT_BREAKER_COOLDOWN_MS, 1).describe(
+    'How long an open circuit fails fast before one trial call.',
+  ),
+  ACK_MAX_CLUSTER_BREAKERS: count(DEFAULT_MAX_CLUSTER_BREAKERS, 1).describe(
+    'Clusters with a circuit breaker of their own at most.',
+  ),
+  ACK_ENDPOINT_BREAKER_CLUSTERS: count(DEFAULT_ENDPOINT_BREAKER_CLUSTERS).describe(
+    "Distinct clusters failing at once, with no ACK answer between, that open the endpoint's circuit; 0: connection failures only.",
+  ),
+  ACK_MAX_CONCURRENCY: count(DEFAULT_MAX_CONCURRENCY, 1).describe(
+    'ACK calls in flight at once at most (lowered for a while by throttling).',
+  ),
+  ACK_MAX_QUEUE: count(DEFAULT_MAX_QUEUE).describe(
+    'ACK calls waiting for a slot at most, all callers together.',
+  ),
+  ACK_MAX_QUEUE_PER_CALLER: count(DEFAULT_MAX_QUEUE_PER_CALLER, 1).describe(
+    'ACK calls one caller may have waiting; slots go round-robin across callers.',
+  ),
+  METRICS: flag.describe('Serve Prometheus metrics on GET /metrics (default on).'),
+  METRICS_TOKEN: optionalString.describe('Bearer token GET /metrics requires; unset: none.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString
+    .refine((value) => value === undefined || /^https?:\/\/\S+$/.test(value), {
+      message: 'must be an http(s) URL, e.g. http://otel-collector:4318',
+    })
+    .describe('OTLP/HTTP base URL for traces; unset: tracing off.'),
+  OTEL_SERVICE_NAME: optionalString.describe(`\`service.name\` of spans (default ${DEFAULT_SERVICE_NAME}).`),
+  GRAPHIQL: flag.describe('Serve GraphiQL to browsers on GET /graphql (default on).'),
+  GRAPHQL_INTROSPECTION: flag.describe('Answer introspection queries (default on).'),
+  CSRF_PREVENTION: flag.describe(
+    'Require a preflight-forcing header on requests a browser sends without preflight (default on).',
+  ),
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url())),
-  MAX_QUERY_DEPTH: count(DEFAULT_QUERY_LIMITS.maxDepth, 1),
-  MAX_QUERY_COST: count(DEFAULT_QUERY_LIMITS.maxCost, 1),
-  MAX_QUERY_ALIASES: count(DEFAULT_QUERY_LIMITS.maxAliases, 0),
-  MAX_QUERY_DIRECTIVES: count(DEFAULT_QUERY_LIMITS.maxDirectives, 0),
-  MAX_QUERY_TOKENS: count(DEFAULT_QUERY_LIMITS.maxTokens, 1),
-  MAX_BODY_BYTES: count(DEFAULT_QUERY_LIMITS.maxBodyBytes, 1),
-  REQUEST_DEADLINE_MS: count(DEFAULT_REQUEST_DEADLINE_MS, 1),
-  RESPONSE_CACHE: flag,
-  WARM_UP: flag,
-  RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1),
-  SIMULATOR_CLUSTERS: count(3, 1),
-  SIMULATOR_NODE_POOLS: count(5, 0),
-  SIMULATOR_LATENCY_MS: count(0),
+    .pipe(commaList)
+    // `null` (sandboxed iframes, data: pages) only when listed literally.
+    .pipe(z.array(z.union([z.literal('null'), z.string().url()])))
+    .describe('Comma list of origins allowed to call from browsers (CORS); empty: same origin only.'),
+  MAX_QUERY_DEPTH: count(DEFAULT_QUERY_LIMITS.maxDepth, 1).describe(
+    'Deepest selection (fragments flattened).',
+  ),
+  MAX_QUERY_COST: count(DEFAULT_QUERY_LIMITS.maxCost, 1).describe(
+    'graphql-armor cost limit (objects 2, scalars 1, x1.5 per level).',
+  ),
+  MAX_QUERY_ALIASES: count(DEFAULT_QUERY_LIMITS.maxAliases, 0).describe('Aliases per operation.'),
+  MAX_QUERY_DIRECTIVES: count(DEFAULT_QUERY_LIMITS.maxDirectives, 0).describe('Directives per operation.'),
+  MAX_QUERY_TOKENS: count(DEFAULT_QUERY_LIMITS.maxTokens, 1).describe('Tokens per document.'),
+  MAX_BODY_BYTES: count(DEFAULT_QUERY_LIMITS.maxBodyBytes, 1).describe('Bytes of a request body.'),
+  MAX_UPSTREAM_CALLS_PER_REQUEST: count(DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1).describe(
+    'ACK calls one request may cost, estimated before any call (ids count per id) and counted while it runs.',
+  ),
+  REQUEST_DEADLINE_MS: count(DEFAULT_REQUEST_DEADLINE_MS, 1).describe(
+    'How long one request may wait for ACK in all; later fields answer UPSTREAM_TIMEOUT.',
+  ),
+  HTTP_HEADERS_TIMEOUT_MS: count(DEFAULT_HEADERS_TIMEOUT_MS, 1).describe(
+    'Time a client has to send its request headers.',
+  ),
+  HTTP_REQUEST_TIMEOUT_MS: count(DEFAULT_REQUEST_TIMEOUT_MS, 1).describe(
+    'Time a client has to send its whole request, body included.',
+  ),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: count(DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1).describe(
+    'Idle keep-alive connections are closed after this.',
+  ),
+  HTTP_MAX_CONNECTIONS: count(DEFAULT_MAX_CONNECTIONS, 1).describe('Sockets open at once at most.'),
+  RESPONSE_CACHE: flag.describe('Answer repeated identical queries from stored bytes (default on).'),
+  RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1).describe(
+    'Bytes the response cache holds at most, keys and headers included.',
+  ),
+  WARM_UP: flag.describe('Run the execution path over synthetic answers before listening (default on).'),
+  SIMULATOR_CLUSTERS: count(3, 1).describe('Clusters of the embedded simulator.'),
+  SIMULATOR_NODE_POOLS: count(5, 0).describe('Node pools per simulated cluster.'),
+  SIMULATOR_LATENCY_MS: count(0).describe('Latency the simulator adds to every answer.'),
+  SIMULATOR_PORT: count(0)
+    .pipe(z.number().max(65_535))
+    .describe('Loopback port of the embedded simulator (and its admin API); 0: any free port.'),
+  SIMULATOR_FAULTS: optionalString.describe(
+    'Faults per simulated cluster at start, by index or id: `0=throttled,2=server-error` (docs/simulator.md).',
+  ),
+  SIMULATOR_SCALE_EVENTS: optionalString.describe(
+    'Scale events at start, `cluster/pool=size@delay`: `0/1=8@5s,0/1=2@30s` (docs/simulator.md).',
+  ),
+  SIMULATOR_SCALE_STEP_MS: count(1_000, 1).describe('Time per step of a simulated scale event.'),
+  SIMULATOR_ADMIN: flag.describe(
+    "Serve the simulator's admin API on its own port under /_simulator/ (default on).",
+  ),
 });
 
-export interface Config {
-  /** Who callers are and which clusters they may see. */
-  auth: AuthConfig;
-  port: number;
-  host: string;
-  logLevel: string;
-  graphiql: boolean;
-  introspection: boolean;
-  csrfPrevention: boolean;
-  corsOrigins: string[];
-  limits: QueryLimits;
-  requestDeadlineMs: number;
-  responseCache: { enabled: boolean; maxBytes: number };
-  /** Run the execution path over synthetic answers before listening. */
-  warmUp: boolean;
-  cache: { ttlMs: number; maxEntries: number };
-  // --- upstream resilience (issue 5) ---
-  /**
-   * Retries, circuit breaker and concurrency bound of the ACK client (`client`), stale-if-error
-   * and not-found caching of the process-wide cache (`cache`).
-   */
-  resilience: {
-    client: Required<AckResilienceOptions>;
-    cache: { staleGraceMs: number; notFoundTtlMs: number };
-  };
-  // --- end upstream resilience ---
-  // --- observability (issue 6) ---
-  /** `/metrics` (on unless `METRICS=false`, optionally behind a bearer token) and OTLP tracing (off without an endpoint). */
-  observability: {
-    metrics: { enabled: boolean; token?: string };
-    tracing: { endpoint?: string; serviceName: string };
-  };
-  // --- end observability ---
-  ack: {
-    endpoint?: string;
-    protocol: 'http' | 'https';
-    regionId?: string;
-    credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
-    connectTimeoutMs: number;
-    readTimeoutMs: number;
-  };
-  /** Set when the embedded ACK simulator is to be started instead of calling ACK. */
-  simulator?: { clusters: number; nodePoolsPerCluster: number; latencyMs: number };
+/** A static access key of the gateway's own (never logged). */
+export interface StaticCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/**
- * Parses the environment once. Every problem is reported at once; secrets never appear in the
- * message (zod reports paths and rules, not values).
- */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.extend(AuthEnvSchema.shape).safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  if (
-    Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim())
-  ) {
-    problems.push(
-      '  ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
-    );
-  }
-  let auth: AuthConfig | undefined;
-  if (parsed.success) {
-    try {
-      auth = toAuthConfig(parsed.data);
-    } catch (error) {
-      if (!(error instanceof AuthConfigError)) throw error;
-      problems.push(...error.problems.map((problem) => `  ${problem}`));
-    }
-  }
-  if (!parsed.success || !auth || problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-  }
-  const e = parsed.data;
-  const credentials =
+/** The configuration as the gateway uses it: the variables, parsed and grouped. */
+export const ConfigSchema = EnvSchema.transform((e) => {
+  const credentials: StaticCredentials | undefined =
     e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
       ? {
           accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID,
@@ -193,9 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined;
   // Nothing says where ACK is nor who we are: run against the embedded simulator.
   const nothingConfigured = !e.ACK_ENDPOINT && !e.ALIBABA_CLOUD_REGION_ID && !credentials;
-  const useSimulator = e.ACK_SIMULATOR ?? nothingConfigured;
   return {
-    auth,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
@@ -212,26 +232,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    maxUpstreamCallsPerRequest: e.MAX_UPSTREAM_CALLS_PER_REQUEST,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     responseCache: { enabled: e.RESPONSE_CACHE ?? true, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
     warmUp: e.WARM_UP ?? true,
-    cache: { ttlMs: e.CACHE_TTL_MS, maxEntries: e.CACHE_MAX_ENTRIES },
-    // --- upstream resilience (issue 5) ---
-    resilience: {
-      client: {
-        retryMaxAttempts: e.ACK_RETRY_MAX_ATTEMPTS,
-        retryBaseDelayMs: e.ACK_RETRY_BASE_DELAY_MS,
-        retryMaxDelayMs: e.ACK_RETRY_MAX_DELAY_MS,
-        breakerFailures: e.ACK_BREAKER_FAILURES,
-        breakerFailureRatio: e.ACK_BREAKER_FAILURE_RATIO,
-        breakerWindowMs: e.ACK_BREAKER_WINDOW_MS,
-        breakerCooldownMs: e.ACK_BREAKER_COOLDOWN_MS,
-        maxConcurrency: e.ACK_MAX_CONCURRENCY,
-        maxQueue: e.ACK_MAX_QUEUE,
-      },
-      cache: { staleGraceMs: e.CACHE_STALE_GRACE_MS, notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS },
+    cache: {
+      ttlMs: e.CACHE_TTL_MS,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      staleGraceMs: e.CACHE_STALE_GRACE_MS,
+      notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS,
     },
-    // --- end upstream resilience ---
-    // --- observability (issue 6) ---
+    /** Retries, circuit breakers and the fair, adaptive concurrency bound of the ACK client. */
+    resilience: {
+      retryMaxAttempts: e.ACK_RETRY_MAX_ATTEMPTS,
+      retryBaseDelayMs: e.ACK_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: e.ACK_RETRY_MAX_DELAY_MS,
+      breakerFailures: e.ACK_BREAKER_FAILURES,
+      breakerFailureRatio: e.ACK_BREAKER_FAILURE_RATIO,
+      breakerWindowMs: e.ACK_BREAKER_WINDOW_MS,
+      breakerCooldownMs: e.ACK_BREAKER_COOLDOWN_MS,
+      maxClusterBreakers: e.ACK_MAX_CLUSTER_BREAKERS,
+      endpointBreakerClusters: e.ACK_ENDPOINT_BREAKER_CLUSTERS,
+      maxConcurrency: e.ACK_MAX_CONCURRENCY,
+      maxQueue: e.ACK_MAX_QUEUE,
+      maxQueuePerCaller: e.ACK_MAX_QUEUE_PER_CALLER,
+    },
     observability: {
       metrics: { enabled: e.METRICS ?? true, token: e.METRICS_TOKEN },
       tracing: {
@@ -239,7 +269,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         serviceName: e.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
       },
     },
-    // --- end observability ---
     ack: {
       endpoint: e.ACK_ENDPOINT,
       protocol: e.ACK_PROTOCOL,
@@ -248,12 +277,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectTimeoutMs: e.ACK_CONNECT_TIMEOUT_MS,
       readTimeoutMs: e.ACK_READ_TIMEOUT_MS,
     },
-    simulator: useSimulator
-      ? {
-          clusters: e.SIMULATOR_CLUSTERS,
-          nodePoolsPerCluster: e.SIMULATOR_NODE_POOLS,
-          latencyMs: e.SIMULATOR_LATENCY_MS,
-        }
-      : undefined,
+    /** Set when the embedded ACK simulator is to be started instead of calling ACK. */
+    simulator:
+      (e.ACK_SIMULATOR ?? nothingConfigured)
+        ? {
+            clusters: e.SIMULATOR_CLUSTERS,
+            nodePoolsPerCluster: e.SIMULATOR_NODE_POOLS,
+            latencyMs: e.SIMULATOR_LATENCY_MS,
+            port: e.SIMULATOR_PORT,
+            // Parsed by the simulator itself when it starts (main.ts): the config knows nothing of it.
+            faults: e.SIMULATOR_FAULTS,
+            scaleEvents: e.SIMULATOR_SCALE_EVENTS,
+            scaleStepMs: e.SIMULATOR_SCALE_STEP_MS,
+            admin: e.SIMULATOR_ADMIN ?? true,
+          }
+        : undefined,
   };
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  /** One line per problem, `VARIABLE: rule`; never a value. */
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Parses the environment once. Every problem is reported at once (`ConfigError`); secrets never
+ * appear in the message (zod reports paths and rules, not values).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (
+    Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()) !== Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim())
+  ) {
+    problems.push(
+      'ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
+    );
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { initContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { AckApi, AckNodePoolList } from './ack/ack-api.js';
@@ -8,7 +7,10 @@ import { AckError } from './ack/errors.js';
 import type { AckClusterDetail } from './ack/model/cluster.js';
 import { createPolicy, type Policy } from './auth/policy.js';
 import { ANONYMOUS_NAME, createPrincipal, type Principal } from './auth/principal.js';
+import { DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, DEFAULT_REQUEST_DEADLINE_MS } from './defaults.js';
 import type { Logger } from './logger.js';
+import { requestIdOf } from './request-id.js';
+import { type CallBudget, createCallBudget } from './upstream-budget.js';
 
 /** Per-request loaders: one upstream question per key per request, whatever asks for it. */
 export interface Loaders {
@@ -44,9 +46,6 @@ function perKeyLoader<V>(load: (key: string) => Promise<V>): DataLoader<string, 
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
-
-/** How long one GraphQL request may wait for ACK in all, retries included. */
-export const DEFAULT_REQUEST_DEADLINE_MS = 15_000;
 
 /**
  * The request's deadline: a field still waiting for ACK when it passes answers
@@ -123,22 +122,25 @@ export function createLoaders(
   deadline = createDeadline(DEFAULT_REQUEST_DEADLINE_MS),
   warnings = createWarnings(),
   read: AckCacheReadOptions = {},
+  budget: CallBudget = createCallBudget(),
 ): Loaders {
   return {
-    nodePools: perKeyLoader(async (clusterId) =>
-      warnings.noteStale(
+    nodePools: perKeyLoader(async (clusterId) => {
+      budget.spend();
+      return warnings.noteStale(
         'DescribeClusterNodePools',
         clusterId,
         await deadline.race(ack.nodePools(clusterId, read)),
-      ),
-    ),
-    clusterDetails: perKeyLoader(async (clusterId) =>
-      warnings.noteStale(
+      );
+    }),
+    clusterDetails: perKeyLoader(async (clusterId) => {
+      budget.spend();
+      return warnings.noteStale(
         'DescribeClusterDetail',
         clusterId,
         await deadline.race(ack.clusterDetail(clusterId, read)),
-      ),
-    ),
+      );
+    }),
   };
 }
 
@@ -147,25 +149,6 @@ const toError = (error: unknown): Error => (error instanceof Error ? error : new
 const ANONYMOUS = createPrincipal('anonymous', ANONYMOUS_NAME);
 /** No policy configured: every caller may see every cluster. */
 const OPEN_POLICY = createPolicy(undefined);
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const requestIds = new WeakMap<Request, string>();
-
-/** An incoming `x-request-id` when it is well formed (1-128 of `A-Za-z0-9._:-`), else undefined. */
-export const acceptedRequestId = (value: string | null | undefined): string | undefined =>
-  typeof value === 'string' && REQUEST_ID_PATTERN.test(value) ? value : undefined;
-
-/**
- * The request's id: a well-formed incoming `x-request-id`, else a new UUID. The same for every
- * asker of one request (context, logs, traces, the echoed header).
- */
-export function requestIdOf(request?: Request): string {
-  const known = request && requestIds.get(request);
-  if (known) return known;
-  const requestId = acceptedRequestId(request?.headers.get('x-request-id')) ?? randomUUID();
-  if (request) requestIds.set(request, requestId);
-  return requestId;
-}
 
 export interface ContextOptions {
   ack: AckApi;
@@ -179,6 +162,8 @@ export interface ContextOptions {
   policy?: Policy;
   /** Ask ACK even where a fresh answer is cached (a background refresh of a cached response). */
   forceRefresh?: boolean;
+  /** @default DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST */
+  maxUpstreamCalls?: number;
 }
 
 export function createContext(options: ContextOptions): Context {
@@ -186,16 +171,22 @@ export function createContext(options: ContextOptions): Context {
   const requestId = requestIdOf(request);
   const deadline = createDeadline(options.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
   const warnings = createWarnings();
+  const caller = options.caller ?? ANONYMOUS;
+  // The caller's share of the upstream queue: a name, never a credential.
+  const read: AckCacheReadOptions = {
+    forceRefresh: options.forceRefresh,
+    caller: `${caller.kind}:${caller.name}`,
+  };
   return {
     // Keeps Pothos' per-request caches (the dataloader plugin's loaders) when yoga copies the context.
     ...initContextCache(),
     ack,
-    caller: options.caller ?? ANONYMOUS,
+    caller,
     policy: options.policy ?? OPEN_POLICY,
     deadline,
     warnings,
-    read: { forceRefresh: options.forceRefresh },
-    loaders: createLoaders(ack, deadline, warnings, { forceRefresh: options.forceRefresh }),
+    read,
+    loaders: createLoaders(ack, deadline, warnings, read, createCallBudget(options.maxUpstreamCalls)),
     requestId,
     logger: logger.child({ requestId }),
   };

@@ -5,6 +5,11 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LIMIT_ERROR_CODE } from './limit-error.js';
+import { estimateUpstreamCalls } from './schema/upstream-cost.js';
+import { upstreamBudgetExceeded } from './upstream-budget.js';
+
+export { LIMIT_ERROR_CODE };
 
 /** Every limit a request meets before anything is asked upstream. */
 export interface QueryLimits {
@@ -21,18 +26,6 @@ export interface QueryLimits {
   /** Bytes of a request body. @default 100_000 */
   maxBodyBytes: number;
 }
-
-export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  maxDepth: 15,
-  maxCost: 50_000,
-  maxAliases: 50,
-  maxDirectives: 30,
-  maxTokens: 5_000,
-  maxBodyBytes: 100_000,
-};
-
-/** The code of every limit error; `extensions.limit` names the limit. */
-export const LIMIT_ERROR_CODE = 'QUERY_LIMIT_EXCEEDED';
 
 /** graphql-armor rejects with a bare GraphQLError: give it the stable code and the limit's name. */
 const coded =
@@ -113,4 +106,18 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
     maxAliasesPlugin({ ...common, n: limits.maxAliases, onReject: [coded('aliases')] }) as Plugin,
     maxDirectivesPlugin({ ...common, n: limits.maxDirectives, onReject: [coded('directives')] }) as Plugin,
   ];
+}
+
+/**
+ * Refuses, before any upstream call, an operation whose estimated fan-out
+ * (`estimateUpstreamCalls`) is over `max`. The request's loaders also count the calls they
+ * really make against the same budget (`createCallBudget`), for whatever the estimate misses.
+ */
+export function useUpstreamBudget(max: number): Plugin {
+  return {
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      const wanted = estimateUpstreamCalls(args.document, args.operationName, args.variableValues);
+      if (wanted > max) setResultAndStopExecution({ errors: [upstreamBudgetExceeded(max, wanted)] });
+    },
+  };
 }

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AckApi } from './ack/ack-api.js';
-import { AckCache } from './ack/ack-cache.js';
-import { AckClient } from './ack/ack-client.js';
-import { createApp } from './app.js';
-import { createAuthenticator } from './auth/authenticate.js';
-import { createPolicy } from './auth/policy.js';
+import { type AuthConfig, AuthConfigError, loadAuthConfig } from './auth/auth-config.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createHttpHandler } from './http-handler.js';
+import { createGateway } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
-import { createObservability } from './observability/observability.js';
-import { warmUp } from './warm-up.js';
+import { keepServingOnUnhandledRejection } from './unhandled-rejections.js';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,7 +14,23 @@ const SHUTDOWN_SWEEP_MS = 50;
 async function startSimulator(config: Config, logger: Logger) {
   const settings = config.simulator;
   if (!settings) return { config, stop: async () => {}, firstClusterId: undefined };
-  const { createAckSimulator } = await import('./simulator/index.js');
+  const { createAckSimulator, parseSimulatorFaults, parseSimulatorScaleEvents, SimulatorSpecError } =
+    await import('./simulator/index.js');
+  const bounds = { clusterCount: settings.clusters, nodePoolsPerCluster: settings.nodePoolsPerCluster };
+  let faults: ReturnType<typeof parseSimulatorFaults> | undefined;
+  let scaleEvents: ReturnType<typeof parseSimulatorScaleEvents> | undefined;
+  try {
+    faults = settings.faults
+      ? parseSimulatorFaults(settings.faults, { ...bounds, variable: 'SIMULATOR_FAULTS' })
+      : {};
+    scaleEvents = settings.scaleEvents
+      ? parseSimulatorScaleEvents(settings.scaleEvents, { ...bounds, variable: 'SIMULATOR_SCALE_EVENTS' })
+      : [];
+  } catch (error) {
+    if (!(error instanceof SimulatorSpecError)) throw error;
+    console.error(`Invalid configuration:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`);
+    process.exit(1);
+  }
   const credentials = {
     accessKeyId: `LTAIsim${randomBytes(8).toString('hex')}`,
     accessKeySecret: randomBytes(24).toString('base64url'),
@@ -32,10 +40,14 @@ async function startSimulator(config: Config, logger: Logger) {
     clusterCount: settings.clusters,
     nodePoolsPerCluster: settings.nodePoolsPerCluster,
     latencyMs: settings.latencyMs,
+    faults,
+    scaleEvents,
+    scaleStepMs: settings.scaleStepMs,
+    admin: settings.admin,
   });
-  const { endpoint } = await simulator.listen(0, '127.0.0.1');
+  const { endpoint, adminUrl } = await simulator.listen(settings.port, '127.0.0.1');
   logger.info(
-    { endpoint, clusters: simulator.clusters.map((cluster) => cluster.id) },
+    { endpoint, adminUrl, clusters: simulator.clusters.map((cluster) => cluster.id) },
     'No ACK endpoint or credentials configured: serving from the embedded ACK simulator (signed calls over HTTP on loopback)',
   );
   return {
@@ -45,74 +57,60 @@ async function startSimulator(config: Config, logger: Logger) {
   };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+/** The configuration and the auth configuration, or every problem of both at once, then exit 1. */
+function readConfiguration(): { config: Config; auth: AuthConfig } {
+  const problems: string[] = [];
+  let config: Config | undefined;
+  let auth: AuthConfig | undefined;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
   }
-  const logger = createLogger(config.logLevel);
-  const simulator = await startSimulator(config, logger);
-  config = simulator.config;
+  try {
+    auth = loadAuthConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof AuthConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!config || !auth) {
+    console.error(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    process.exit(1);
+  }
+  return { config, auth };
+}
 
-  const observability = await createObservability(config.observability, logger);
-  const observer = observability.ackObserver;
-  const client = new AckClient({ ...config.ack, resilience: config.resilience.client, logger, observer });
-  observability.watch(client);
-  const cache = new AckCache({ ...config.cache, ...config.resilience.cache, observer });
-  const ack = new AckApi(client, cache, logger);
-  if (config.auth.authentication.mode === 'none' && !config.simulator) {
+async function main(): Promise<void> {
+  const configuration = readConfiguration();
+  const { auth } = configuration;
+  const logger = createLogger(configuration.config.logLevel);
+  const simulator = await startSimulator(configuration.config, logger);
+  const config = simulator.config;
+  if (auth.authentication.mode === 'none' && !config.simulator) {
     logger.warn('AUTH_MODE=none against real ACK: every caller is anonymous; set AUTH_MODE for production');
   }
-  const authenticate = createAuthenticator(config.auth.authentication);
-  const policy = createPolicy(config.auth.policy.statements, config.auth.policy);
-  const app = createApp({
-    authenticate,
-    policy,
-    ack,
-    logger,
-    graphiql: config.graphiql,
-    introspection: config.introspection,
-    csrfPrevention: config.csrfPrevention,
-    corsOrigins: config.corsOrigins,
-    limits: config.limits,
-    requestDeadlineMs: config.requestDeadlineMs,
-    graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
-    observability: observability.app,
+  const gateway = await createGateway(config, logger, {
+    auth,
+    app: {
+      graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
+    },
   });
-  // Before listening: the first burst of real requests should not meet cold code.
-  if (config.warmUp) await warmUp(logger);
-  const server = createServer(
-    createHttpHandler(app, {
-      responseCache: config.responseCache.enabled,
-      responseCacheMaxBytes: config.responseCache.maxBytes,
-      ttlMs: config.cache.ttlMs,
-      maxBodyBytes: config.limits.maxBodyBytes,
-      authenticate,
-      policy,
-      onAnswer: observability.onFrontDoorAnswer,
-    }),
+  keepServingOnUnhandledRejection(logger, gateway.observability.onUnhandledRejection);
+  await gateway.ready;
+  const { server, url } = await gateway.listen();
+  logger.info(
+    {
+      url: `${url}/graphql`,
+      upstream: `${config.ack.protocol}://${config.ack.endpoint ?? `(region ${config.ack.regionId ?? 'unset'})`}`,
+      credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
+      cacheTtlMs: config.cache.ttlMs,
+      resilience: config.resilience,
+      metrics: config.observability.metrics.enabled ? '/metrics' : 'off',
+      tracing: config.observability.tracing.endpoint ? 'OTLP/HTTP' : 'off',
+    },
+    'ACK node-pool gateway listening',
   );
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    logger.info(
-      {
-        url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`,
-        upstream: `${config.ack.protocol}://${config.ack.endpoint ?? `(region ${config.ack.regionId ?? 'unset'})`}`,
-        credentials: config.ack.credentials ? 'static access key' : 'default credential chain',
-        cacheTtlMs: config.cache.ttlMs,
-        resilience: config.resilience,
-        metrics: config.observability.metrics.enabled ? '/metrics' : 'off',
-        tracing: config.observability.tracing.endpoint ? 'OTLP/HTTP' : 'off',
-      },
-      'ACK node-pool gateway listening',
-    );
-  });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -126,9 +124,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await simulator.stop();
-      await observability
-        .shutdown()
-        .catch((error: unknown) => logger.warn({ err: error }, 'Traces not flushed'));
+      await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'Traces not flushed'));
       logger.info('Stopped');
       process.exit(0);
     });

@@ -66,11 +66,12 @@ export class AckApi {
     return this.cache.get(
       key,
       async () => {
-        const { body, requestId } = await this.client.get('DescribeClusterNodePools', [
-          'clusters',
-          clusterId,
-          'nodepools',
-        ]);
+        const { body, requestId } = await this.client.get(
+          'DescribeClusterNodePools',
+          ['clusters', clusterId, 'nodepools'],
+          {},
+          { caller: read?.caller },
+        );
         return { clusterId, requestId, nodePools: this.parseNodePools(clusterId, body, requestId) };
       },
       read,
@@ -83,7 +84,12 @@ export class AckApi {
     return this.cache.get(
       key,
       async () => {
-        const { body, requestId } = await this.client.get('DescribeClusterDetail', ['clusters', clusterId]);
+        const { body, requestId } = await this.client.get(
+          'DescribeClusterDetail',
+          ['clusters', clusterId],
+          {},
+          { caller: read?.caller },
+        );
         const detail = isRecord(body)
           ? this.parseOne<AckClusterDetail>(AckClusterDetailSpec, body, { clusterId, requestId })
           : null;
@@ -120,6 +126,9 @@ export class AckApi {
           'DescribeClustersV1',
           ['api', 'v1', 'clusters'],
           query,
+          {
+            caller: read?.caller,
+          },
         );
         const items = isRecord(body) ? body.clusters : undefined;
         const pageInfo = isRecord(body) && isRecord(body.page_info) ? body.page_info : {};

@@ -1,15 +1,12 @@
 import { LRUCache } from 'lru-cache';
+import {
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_NOT_FOUND_TTL_MS,
+  DEFAULT_STALE_GRACE_MS,
+} from '../defaults.js';
 import type { AckObserver } from './ack-observer.js';
 import { AckError, type AckErrorKind, isRetryable } from './errors.js';
-
-/** How long an upstream answer is served from memory. */
-export const DEFAULT_CACHE_TTL_MS = 30_000;
-/** How many upstream answers are kept at most (ACK's default quota is 50 clusters per account). */
-export const DEFAULT_CACHE_MAX_ENTRIES = 5_000;
-/** How long past its TTL an answer may still be served, marked stale, while ACK is failing. */
-export const DEFAULT_STALE_GRACE_MS = 5 * 60_000;
-/** How long a not-found answer is remembered. */
-export const DEFAULT_NOT_FOUND_TTL_MS = 5_000;
 
 export interface AckCacheOptions {
   /** @default DEFAULT_CACHE_TTL_MS; 0 disables caching (in-flight calls are still shared). */
@@ -70,6 +67,12 @@ export const DEFAULT_REFRESH_AHEAD_RATIO = 0.8;
 export interface AckCacheReadOptions {
   /** Ask ACK even if a fresh answer is cached (a background refresh of a cached response). */
   forceRefresh?: boolean;
+  /**
+   * Who asks (an id such as the principal's, never a secret), for the upstream queue's fair
+   * shares; the cache itself ignores it: answers are shared by every caller.
+   * @default the shared anonymous bucket
+   */
+  caller?: string;
 }
 
 /** When each answer stops being fresh (epoch ms), for caches built on top of this one. */
@@ -92,7 +95,8 @@ const servesStale = (error: unknown): error is AckError =>
  * client's identity (endpoint and credentials), the operation and its arguments.
  *
  * Entries are kept for `ttlMs + staleGraceMs`. Past `ttlMs` an entry is refreshed like a miss;
- * if that refresh fails transiently, the old answer is served with `stale` set. Not-found
+ * if that refresh fails transiently, the old answer is served with `stale` set. A forbidden
+ * failure drops the key's answer: access withdrawn is never answered from memory. Not-found
  * failures are remembered for `notFoundTtlMs`, apart from the answers so they never evict them.
  * Values must be plain objects: a stale answer is a shallow copy with `stale` added.
  */
@@ -150,7 +154,11 @@ export class AckCache {
       return Promise.reject(missing);
     }
     this.observer?.onCache?.(this.inFlight.has(key) ? 'shared' : 'miss');
-    return this.shareInFlight(key, () => this.refresh(key, load)) as Promise<MaybeStale<V>>;
+    return this.shareInFlight(key, () => this.refresh(key, load)).then((value) => {
+      // Counted per answer a caller receives: a background refresh nobody waits for is none.
+      if (stalenessOf(value)) this.observer?.onCache?.('stale_served');
+      return value as MaybeStale<V>;
+    });
   }
 
   /** Drops every entry (tests, and operators rotating credentials). */
@@ -173,6 +181,11 @@ export class AckCache {
         this.notFound?.set(key, error);
         throw error;
       }
+      if (error instanceof AckError && error.kind === 'FORBIDDEN') {
+        // Access was withdrawn: what was seen with it must not be served again, stale or not.
+        this.answers?.delete(key);
+        throw error;
+      }
       if (!servesStale(error)) throw error;
       const previous = this.answers?.get(key);
       const ageMs = previous ? performance.now() - previous.at : Number.POSITIVE_INFINITY;
@@ -184,7 +197,6 @@ export class AckCache {
         kind: error.kind,
         ...(error.details.upstreamCode ? { upstreamCode: error.details.upstreamCode } : {}),
       };
-      this.observer?.onCache?.('stale_served');
       return { ...previous.value, stale };
     }
   }

@@ -4,16 +4,18 @@ import Cs20151215 from '@alicloud/cs20151215';
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 // A CommonJS module: its named exports are only reliable through the default import under Node's ESM.
 import $dara from '@darabonba/typescript';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from '../defaults.js';
 import type { Logger } from '../logger.js';
 import type { AckAttemptEnd, AckObserver } from './ack-observer.js';
 import { AckError, toAckError } from './errors.js';
 import type { ParseIssue } from './model/parse.js';
-import { AckCallGuard, type AckGuardStatus, type AckResilienceOptions } from './resilience.js';
+import {
+  AckCallGuard,
+  type AckCircuitState,
+  type AckGuardStatus,
+  type AckResilienceOptions,
+} from './resilience.js';
 
-/** Connect timeout for ACK calls; the SDK's own default (3 s) also cuts slow bodies short. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
-/** Read timeout for ACK calls. */
-export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const API_VERSION = '2015-12-15';
 
 // Under Node's ESM the SDK's default import is its CommonJS module object (the class sits on
@@ -41,7 +43,7 @@ export interface AckClientOptions {
   connectTimeoutMs?: number;
   /** @default DEFAULT_READ_TIMEOUT_MS */
   readTimeoutMs?: number;
-  /** Retries, circuit breaker and concurrency bound of this endpoint. @default the DEFAULT_* of resilience.ts */
+  /** Retries, circuit breakers and fair concurrency bound of this endpoint. @default the DEFAULT_* of resilience.ts */
   resilience?: AckResilienceOptions;
   /** Where retries, circuit changes and refused calls are logged. @default none */
   logger?: Logger;
@@ -51,10 +53,16 @@ export interface AckClientOptions {
 
 export interface AckCallOptions {
   /**
-   * One attempt that bypasses the circuit breaker (it still waits for a concurrency slot):
+   * One attempt that bypasses the circuit breakers (it still waits for a concurrency slot):
    * for health probes, which must report ACK as it is, quickly. @default false
    */
   probe?: boolean;
+  /**
+   * Who the call is for (an id such as the principal's, never a secret): each caller has its own
+   * fair share of the upstream queue, so one caller's burst cannot crowd the others out.
+   * @default one bucket shared by every call without a caller
+   */
+  caller?: string;
 }
 
 /** A successful upstream answer: the parsed JSON body and ACK's request id. */
@@ -133,10 +141,16 @@ export class AckClient {
     return this.guard.status();
   }
 
+  /** One cluster's own circuit, for logs and tests. */
+  clusterCircuit(clusterId: string): AckCircuitState {
+    return this.guard.clusterCircuit(clusterId);
+  }
+
   /**
    * GET one ACK ROA resource and return its parsed JSON body, retried on transient failures,
-   * behind the endpoint's circuit breaker and concurrency bound (`AckCallGuard`). Path segments
-   * are percent-encoded here; callers still validate ids before they get this far.
+   * behind the circuit breakers of its cluster (a `clusters/{id}` path) and of the endpoint and
+   * the endpoint's fair concurrency bound (`AckCallGuard`). Path segments are percent-encoded
+   * here; callers still validate ids before they get this far.
    */
   get(
     action: string,
@@ -144,21 +158,18 @@ export class AckClient {
     query: Record<string, string | number | undefined> = {},
     options: AckCallOptions = {},
   ): Promise<AckResponse> {
-    const report = this.observer?.onCallStart?.({
-      action,
-      clusterId: pathSegments[0] === 'clusters' ? pathSegments[1] : undefined,
-    });
-    if (!report) {
-      const once = () => this.getOnce(action, pathSegments, query);
-      return options.probe ? this.guard.probe(once) : this.guard.run(once);
-    }
+    const clusterId = pathSegments[0] === 'clusters' ? pathSegments[1] : undefined;
+    const guarded = (once: () => Promise<AckResponse>) =>
+      options.probe ? this.guard.probe(once) : this.guard.run(once, { caller: options.caller, clusterId });
+    const report = this.observer?.onCallStart?.({ action, clusterId });
+    if (!report) return guarded(() => this.getOnce(action, pathSegments, query));
     let attempt = 0;
     const once = () => {
       attempt += 1;
       return observeAttempt(attempt, report, () => this.getOnce(action, pathSegments, query));
     };
     const started = performance.now();
-    return (options.probe ? this.guard.probe(once) : this.guard.run(once)).catch((error: unknown) => {
+    return guarded(once).catch((error: unknown) => {
       // Refused by the guard before any attempt: no request went out, but the caller waited.
       if (attempt === 0 && error instanceof AckError) report(attemptEnd(0, started, error));
       throw error;
@@ -198,8 +209,10 @@ export class AckClient {
     try {
       body = JSON.parse(String(response.body));
     } catch {
+      // Not retried (ACK said 200 and meant it), but it counts against the cluster's breaker.
       throw new AckError('BAD_RESPONSE', `ACK answered ${action} with a body that is not JSON.`, {
         requestId,
+        scope: 'resource',
       });
     }
     return { body, requestId: requestId ?? readRequestId(body), statusCode: response.statusCode };

@@ -27,6 +27,14 @@ export interface AckErrorDetails {
    * a 200 whose body does not parse.
    */
   retryable?: boolean;
+  /**
+   * What a failure says is unwell, for the circuit breakers (resilience.ts). `endpoint`: the way
+   * to ACK itself (connection refused or reset, DNS, TLS), so every call would fail alike.
+   * `resource`: ACK or a proxy failed this one call (5xx, a non-JSON body, a timeout, a 200 that
+   * does not parse), which says nothing about other clusters. Unset for ACK's "no" (4xx,
+   * rejected credentials) and for throttling (the account's quota): no breaker counts those.
+   */
+  scope?: 'endpoint' | 'resource';
 }
 
 /** A failure of one upstream call, safe to show: it never carries credentials or headers. */
@@ -66,6 +74,25 @@ const CONNECTION_ERROR_CODES = new Set([
   'ECONNABORTED',
 ]);
 const TIMEOUT_ERROR_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Node's TLS and OpenSSL codes: the certificate or handshake of the endpoint itself is wrong. */
+const TLS_ERROR_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_HANDSHAKE_TIMEOUT',
+  'EPROTO',
+]);
+const isTlsErrorCode = (code: string): boolean => TLS_ERROR_CODES.has(code) || code.startsWith('ERR_SSL_');
 
 /** The SDK writes "undefined" into absent fields; never pass that on. */
 const present = (value: unknown): string | undefined =>
@@ -104,6 +131,7 @@ function fromCloudError(error: AlibabaCloudError): AckError {
     return new AckError('UNAVAILABLE', `ACK failed with HTTP ${error.statusCode}.`, {
       ...details,
       retryable: true,
+      scope: 'resource',
     });
   }
   return new AckError(
@@ -124,19 +152,39 @@ export function toAckError(error: unknown): AckError {
     // The SDK parses every error body (4xx/5xx) as JSON and loses the status when that fails:
     // what ends up here is nearly always a proxy's HTML 502/503/504 page, so it counts as
     // transient. A 200 whose body is not JSON is caught in AckClient and is not retryable.
-    return new AckError('BAD_RESPONSE', 'ACK answered with a body that is not JSON.', { retryable: true });
+    return new AckError('BAD_RESPONSE', 'ACK answered with a body that is not JSON.', {
+      retryable: true,
+      scope: 'resource',
+    });
   }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error.name === 'RequestTimeoutError' || (code && TIMEOUT_ERROR_CODES.has(code))) {
-      return new AckError('TIMEOUT', 'ACK did not answer in time.', { retryable: true });
+      // The SDK's socket timeout fires for a slow answer as well as a slow connect, so a timeout
+      // counts against the call's cluster; only undici's explicit connect timeout is the endpoint's.
+      return new AckError('TIMEOUT', 'ACK did not answer in time.', {
+        retryable: true,
+        scope: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'endpoint' : 'resource',
+      });
     }
     if (code && CONNECTION_ERROR_CODES.has(code)) {
-      return new AckError('UNAVAILABLE', `Could not reach ACK (${code}).`, { retryable: true });
+      return new AckError('UNAVAILABLE', `Could not reach ACK (${code}).`, {
+        retryable: true,
+        scope: 'endpoint',
+      });
+    }
+    if (code && isTlsErrorCode(code)) {
+      // A certificate or protocol mismatch does not mend between two retries: not retried, but
+      // still a stale answer's occasion (UNAVAILABLE) and the endpoint breaker's.
+      return new AckError('UNAVAILABLE', `Could not reach ACK over TLS (${code}).`, { scope: 'endpoint' });
     }
   }
   throw error;
 }
+
+/** What a failure says is unwell, for the circuit breakers: see {@link AckErrorDetails.scope}. */
+export const failureScope = (error: unknown): AckErrorDetails['scope'] =>
+  error instanceof AckError ? error.details.scope : undefined;
 
 /** Whether a failure may pass by itself: see {@link AckErrorDetails.retryable}. */
 export const isRetryable = (error: unknown): error is AckError =>

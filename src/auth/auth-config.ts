@@ -238,3 +238,17 @@ function readPolicyFile(
   }
   return undefined;
 }
+
+/**
+ * The AUTH_* variables (and `ACK_ACCOUNT_ID`, `ALIBABA_CLOUD_REGION_ID` for the policy's ARNs)
+ * of `env`, checked and combined; every problem at once in an `AuthConfigError`.
+ */
+export function loadAuthConfig(env: NodeJS.ProcessEnv, options: ToAuthConfigOptions = {}): AuthConfig {
+  const parsed = AuthEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new AuthConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  return toAuthConfig({ ...parsed.data, ALIBABA_CLOUD_REGION_ID: env.ALIBABA_CLOUD_REGION_ID }, options);
+}

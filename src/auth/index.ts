@@ -7,7 +7,7 @@
 export type { ApiKeyConfig } from './api-key.js';
 export { hashApiKey } from './api-key.js';
 export type { AuthConfig, AuthEnv, ToAuthConfigOptions } from './auth-config.js';
-export { AuthConfigError, AuthEnvSchema, toAuthConfig } from './auth-config.js';
+export { AuthConfigError, AuthEnvSchema, loadAuthConfig, toAuthConfig } from './auth-config.js';
 export type { AuthenticationConfig, Authenticator, AuthMode, CredentialSource } from './authenticate.js';
 export { createAuthenticator } from './authenticate.js';
 export type { AuthenticationFailure } from './authentication-error.js';

@@ -114,15 +114,39 @@ export function createMetrics(options: MetricsOptions = {}) {
     labelNames: ['event'] as const,
     registers,
   });
+  const unhandledRejections = new Counter({
+    name: 'ack_gateway_unhandled_rejections_total',
+    help: 'Promise rejections nobody handled (bugs): logged with their request id; the process keeps serving.',
+    registers,
+  });
   // Read at scrape time from each client's guard.
   new Gauge({
     name: 'ack_gateway_upstream_circuit_state',
-    help: 'Circuit breaker of each ACK endpoint: 0 closed, 0.5 half-open, 1 open.',
+    help: 'Endpoint-wide circuit breaker of each ACK endpoint (connection-level failures): 0 closed, 0.5 half-open, 1 open.',
     labelNames: ['endpoint'] as const,
     registers,
     collect() {
       for (const client of endpoints)
         this.set({ endpoint: client.endpoint }, CIRCUIT_VALUES[client.status().circuit]);
+    },
+  });
+  new Gauge({
+    name: 'ack_gateway_upstream_open_clusters',
+    help: 'Clusters whose own circuit is open now (they fail fast; other clusters are unaffected), per endpoint.',
+    labelNames: ['endpoint'] as const,
+    registers,
+    collect() {
+      for (const client of endpoints) this.set({ endpoint: client.endpoint }, client.status().openClusters);
+    },
+  });
+  new Gauge({
+    name: 'ack_gateway_upstream_concurrency_limit',
+    help: 'ACK calls allowed in flight now, per endpoint: lowered by throttled answers, raised back by successes.',
+    labelNames: ['endpoint'] as const,
+    registers,
+    collect() {
+      for (const client of endpoints)
+        this.set({ endpoint: client.endpoint }, client.status().concurrencyLimit);
     },
   });
   new Gauge({
@@ -168,6 +192,9 @@ export function createMetrics(options: MetricsOptions = {}) {
     /** How the response cache (the HTTP front door) answered one query. */
     recordResponseCache(result: 'hit' | 'shared' | 'miss'): void {
       responseCache.inc({ result });
+    },
+    recordUnhandledRejection(): void {
+      unhandledRejections.inc();
     },
     recordRequest(request: RequestMeasurement): void {
       const operation = request.operationName ? operationLabel(request.operationName) : ANONYMOUS_OPERATION;

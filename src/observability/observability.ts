@@ -1,5 +1,5 @@
 import type { AckObserver } from '../ack/ack-observer.js';
-import type { FrontDoorEvent } from '../http-handler.js';
+import type { FrontDoorEvent } from '../exchange.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type GuardedEndpoint } from './metrics.js';
 import type { ObservabilityOptions } from './plugin.js';
@@ -53,8 +53,12 @@ export async function createObservability(settings: ObservabilitySettings, logge
       metrics?.recordRequest({ operationName, status, durationMs: event.durationMs, errorCodes: [] });
       logger.info({ requestId, operationName, status, durationMs, responseCache: result }, 'GraphQL request');
     },
+    /** Counts one unhandled promise rejection (`unhandled-rejections.ts`). */
+    onUnhandledRejection: (): void => metrics?.recordUnhandledRejection(),
     shutdown: async (): Promise<void> => {
       await tracing?.shutdown();
     },
   };
 }
+
+export type Observability = Awaited<ReturnType<typeof createObservability>>;

@@ -3,8 +3,8 @@ import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestIdOf } from '../context.js';
 import type { Logger } from '../logger.js';
+import { requestIdOf } from '../request-id.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Tracing } from './tracing.js';
 

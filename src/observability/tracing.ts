@@ -10,9 +10,7 @@ import {
 } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { AckObserver } from '../ack/ack-observer.js';
-
-/** `service.name` of every span unless `OTEL_SERVICE_NAME` says otherwise. */
-export const DEFAULT_SERVICE_NAME = 'ack-nodepool-gateway';
+import { DEFAULT_SERVICE_NAME } from '../defaults.js';
 
 export interface TracingOptions {
   /**

@@ -1,13 +1,23 @@
+import type {
+  EnumRef,
+  FieldMap,
+  GenericFieldRef,
+  ObjectFieldBuilder,
+  ObjectRef,
+  OutputType,
+  TypeParam,
+} from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import {
   type EnumSpec,
-  type FieldSpec,
   INVALID_KEYS,
   type ObjectSpec,
   type ParsedObject,
+  type ScalarKind,
   type TypeSpec,
   UNKNOWN_ENUM_VALUE,
 } from '../ack/model/dsl.js';
+import { fieldsOf, type SpecField, type TypeVisitor, visitType } from '../ack/model/walk.js';
 import { builder } from './builder.js';
 
 /**
@@ -16,14 +26,13 @@ import { builder } from './builder.js';
  * the JSON key; closed value sets become enums with an UNKNOWN member.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: refs are built from runtime tables; shapes are checked by the parser.
-type AnyRef = any;
+type Types = typeof builder.$inferSchemaTypes;
 
-const objectRefs = new Map<ObjectSpec, AnyRef>();
-const enumRefs = new Map<EnumSpec, AnyRef>();
+// Kept importable from here, where the tests and the warm-up found it before the walker existed.
+export { camelCase } from '../ack/model/walk.js';
 
-export const camelCase = (key: string): string =>
-  key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+const objectRefs = new Map<ObjectSpec, ObjectRef<Types, ParsedObject>>();
+const enumRefs = new Map<EnumSpec, EnumRef<Types, string, string>>();
 
 /** `ess` -> `ESS`, `PayByBandwidth` -> `PAY_BY_BANDWIDTH`, `COST_OPTIMIZED` stays. */
 export const screamingCase = (value: string): string =>
@@ -36,7 +45,7 @@ const UNKNOWN_DESCRIPTION =
   'A value ACK returned that this gateway does not know yet (ACK adds values over time). ' +
   'Treat it as "other", not as an error.';
 
-export function ackEnumRef(spec: EnumSpec): AnyRef {
+export function ackEnumRef(spec: EnumSpec): EnumRef<Types, string, string> {
   let ref = enumRefs.get(spec);
   if (!ref) {
     const values: Record<string, { value: string; description: string }> = {};
@@ -50,44 +59,38 @@ export function ackEnumRef(spec: EnumSpec): AnyRef {
   return ref;
 }
 
-export function ackObjectRef(spec: ObjectSpec): AnyRef {
+export function ackObjectRef(spec: ObjectSpec): ObjectRef<Types, ParsedObject> {
   let ref = objectRefs.get(spec);
   if (!ref) {
-    ref = builder.objectRef<ParsedObject>(spec.name);
-    objectRefs.set(spec, ref);
-    ref.implement({
-      description: spec.description,
-      // biome-ignore lint/suspicious/noExplicitAny: the field builder's generic shape is erased here.
-      fields: (t: any) => ackFields(t, spec),
-    });
+    const created = builder.objectRef<ParsedObject>(spec.name);
+    objectRefs.set(spec, created);
+    created.implement({ description: spec.description, fields: (t) => ackFields(t, spec) });
+    ref = created;
   }
   return ref;
 }
 
-function graphqlType(spec: TypeSpec): AnyRef {
-  switch (spec.kind) {
-    case 'id':
-      return 'ID';
-    case 'string':
-      return 'String';
-    case 'int':
-      return 'Int';
-    case 'float':
-      return 'Float';
-    case 'boolean':
-      return 'Boolean';
-    case 'datetime':
-      return 'DateTime';
-    case 'json':
-      return 'JSONObject';
-    case 'enum':
-      return ackEnumRef(spec);
-    case 'object':
-      return ackObjectRef(spec);
-    case 'list':
-      return [graphqlType(spec.of)];
-  }
-}
+const SCALAR_TYPES = {
+  id: 'ID',
+  string: 'String',
+  int: 'Int',
+  float: 'Float',
+  boolean: 'Boolean',
+  datetime: 'DateTime',
+  json: 'JSONObject',
+} as const satisfies Record<ScalarKind, OutputType<Types>>;
+
+const outputTypes: TypeVisitor<OutputType<Types>> = {
+  scalar: (spec) => SCALAR_TYPES[spec.kind],
+  enum: ackEnumRef,
+  object: ackObjectRef,
+  list: () => {
+    throw new Error('A list of lists has no GraphQL type in this schema.');
+  },
+};
+
+const graphqlType = (spec: TypeSpec): TypeParam<Types> =>
+  spec.kind === 'list' ? [visitType(spec.of, outputTypes)] : visitType(spec, outputTypes);
 
 /** A value ACK sent that did not fit the documented type: an error at this field only. */
 function badUpstreamValue(objectName: string, key: string): GraphQLError {
@@ -99,6 +102,9 @@ function badUpstreamValue(objectName: string, key: string): GraphQLError {
 
 type Parsed = Record<string, unknown> & ParsedObject;
 
+// Parents are parsed objects, or null when a source has none: a check, not a cast, says so.
+const isParsed = (value: unknown): value is Parsed => typeof value === 'object' && value !== null;
+
 export interface AckFieldsOptions<Parent, Ctx> {
   /** Keys of the spec not to expose (a type that answers them itself). */
   omit?: readonly string[];
@@ -109,42 +115,71 @@ export interface AckFieldsOptions<Parent, Ctx> {
   source?: (parent: Parent, key: string, ctx: Ctx) => ParsedObject | null | Promise<ParsedObject | null>;
 }
 
-function readKey(objectName: string, parsed: Parsed | null, key: string): unknown {
-  const value = parsed?.[key];
+function readKey(objectName: string, parsed: unknown, key: string): unknown {
+  if (!isParsed(parsed)) return null;
+  const value = parsed[key];
   if (value === null || value === undefined) {
-    if (parsed?.[INVALID_KEYS]?.has(key)) throw badUpstreamValue(objectName, key);
+    if (parsed[INVALID_KEYS]?.has(key)) throw badUpstreamValue(objectName, key);
     return null;
   }
   return value;
 }
 
 /**
+ * The one seam between the tables and Pothos' generics. `t.field` infers a field's TypeScript
+ * shape from a literal `type` and checks `resolve` against it; a table-driven field learns its
+ * type from the table at run time, so there is no literal to infer from. The parser has already
+ * checked every value against that same table, so these options are typed by hand, here only.
+ * `Ctx` is the schema's context (`ackFields` callers name it; Pothos passes it).
+ */
+type TableField<Parent, Ctx> = (options: {
+  type: TypeParam<Types>;
+  description: string;
+  deprecationReason?: string;
+  authScopes?: { sensitive: boolean };
+  nullable: boolean | { list: boolean; items: boolean };
+  resolve: (parent: Parent, args: object, ctx: Ctx) => unknown;
+}) => GenericFieldRef<unknown>;
+
+const nullability = (field: SpecField) =>
+  field.required ? false : field.type.kind === 'list' ? { list: true, items: false } : true;
+
+/**
  * The GraphQL fields of an object spec, for `t` of any object type backed by the parsed shape.
  * Types that add derived fields spread this into their own field map.
  */
-export function ackFields<Parent, Ctx>(
-  // biome-ignore lint/suspicious/noExplicitAny: see AnyRef.
-  t: any,
+export function ackFields<Parent, Ctx = Types['Context']>(
+  t: ObjectFieldBuilder<Types, Parent>,
   spec: ObjectSpec,
   options: AckFieldsOptions<Parent, Ctx> = {},
-): Record<string, AnyRef> {
-  const fields: Record<string, AnyRef> = {};
+): FieldMap {
+  const tableField = t.field.bind(t) as unknown as TableField<Parent, Ctx>;
+  const fields: FieldMap = {};
   const { source, omit = [] } = options;
-  for (const [key, fieldSpec] of Object.entries(spec.fields as Record<string, FieldSpec>)) {
+  for (const field of fieldsOf(spec)) {
+    const { key } = field;
     if (omit.includes(key)) continue;
-    const name = fieldSpec.graphqlName ?? camelCase(key);
-    const isList = fieldSpec.type.kind === 'list';
-    fields[name] = t.field({
-      type: graphqlType(fieldSpec.type),
-      description: fieldSpec.description,
-      ...(fieldSpec.deprecated ? { deprecationReason: fieldSpec.deprecated } : {}),
-      ...(fieldSpec.sensitive ? { authScopes: { sensitive: true } } : {}),
-      nullable: fieldSpec.required ? false : isList ? { list: true, items: false } : true,
+    fields[field.name] = tableField({
+      type: graphqlType(field.type),
+      description: field.description,
+      ...(field.deprecated ? { deprecationReason: field.deprecated } : {}),
+      ...(field.sensitive ? { authScopes: { sensitive: true } } : {}),
+      nullable: nullability(field),
       resolve: source
-        ? async (parent: Parent, _args: unknown, ctx: Ctx) =>
-            readKey(spec.name, (await source(parent, key, ctx)) as Parsed | null, key)
-        : (parent: Parsed) => readKey(spec.name, parent, key),
+        ? async (parent, _args, ctx) => readKey(spec.name, await source(parent, key, ctx), key)
+        : (parent) => readKey(spec.name, parent, key),
     });
   }
   return fields;
+}
+
+/**
+ * A selection set of the fields of `spec` that `include` accepts, nested objects included: what
+ * the warm-up rehearses and the tests select, both from the one table.
+ */
+export function ackSelection(spec: ObjectSpec, include: (field: SpecField) => boolean = () => true): string {
+  const fields = fieldsOf(spec)
+    .filter(include)
+    .map((field) => (field.object ? `${field.name} ${ackSelection(field.object, include)}` : field.name));
+  return `{ ${fields.join(' ')} }`;
 }

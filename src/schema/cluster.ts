@@ -7,8 +7,7 @@ import type { Context } from '../context.js';
 import { ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { badUserInput, nullIfNotFound } from './errors.js';
-import { assertAckId, authorizedClusterId } from './ids.js';
-import { filterNodePools, NodePoolRef, nodePoolFilterArgs, nodePoolKey } from './node-pool.js';
+import { authorizedClusterId, representationId } from './ids.js';
 
 /**
  * A cluster as the graph knows it before anything is loaded: its id, and the entry of the
@@ -44,24 +43,7 @@ ClusterRef.implement({
       source: clusterSource,
     }),
     id: t.exposeID('id', { nullable: false, description: 'Cluster ID.' }),
-    nodePools: t.field({
-      type: [NodePoolRef],
-      nullable: { list: true, items: false },
-      description:
-        'The node pools of the cluster. Null with an error when ACK could not be asked, ' +
-        'so one cluster failing never hides the rest of the answer.',
-      args: nodePoolFilterArgs,
-      resolve: async (cluster, args, ctx) => {
-        const list = await nullIfNotFound(ctx.loaders.nodePools.load(cluster.id));
-        return list && filterNodePools(list.nodePools, args);
-      },
-    }),
-    nodePool: t.field({
-      type: NodePoolRef,
-      description: 'One node pool of the cluster by its id; null when there is none.',
-      args: { id: t.arg.id({ required: true, description: 'Node pool ID.' }) },
-      resolve: (cluster, args) => nodePoolKey(cluster.id, assertAckId(String(args.id), 'id')),
-    }),
+    // nodePools and nodePool are defined in node-pool.ts, beside the type they return.
   }),
 });
 
@@ -77,7 +59,7 @@ builder.asEntity(ClusterRef, {
   key: builder.selection<{ id: string }>('id'),
   // async: a malformed id must reject this representation only, not throw for the whole list.
   resolveReference: async (reference, ctx) =>
-    loadCluster(authorizedClusterId(String(reference.id), 'id', ctx), ctx),
+    loadCluster(authorizedClusterId(representationId(reference.id, 'id'), 'id', ctx), ctx),
 });
 
 builder.queryFields((t) => ({

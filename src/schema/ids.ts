@@ -25,3 +25,14 @@ export function authorizedClusterId(value: string, argumentName: string, ctx: Co
   }
   return clusterId;
 }
+
+/**
+ * The id in an entity representation (`_entities`), which arrives as untyped JSON: a string
+ * (or an integer, as the ID scalar allows); anything else, a missing key included, is the
+ * caller's mistake, refused before anything is asked upstream.
+ */
+export function representationId(value: unknown, argumentName: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw badUserInput(`Invalid ${argumentName}: the representation carries no id.`, argumentName);
+}

@@ -5,7 +5,7 @@ import { ackEnumRef, ackFields } from './ack-types.js';
 import { builder } from './builder.js';
 import { ClusterRef } from './cluster.js';
 import { isNotFound, nullIfNotFound, toGraphQLError } from './errors.js';
-import { assertAckId, authorizedClusterId } from './ids.js';
+import { assertAckId, authorizedClusterId, representationId } from './ids.js';
 
 /** The dataloader key of one node pool: `clusterId/nodePoolId` (ids never contain `/`). */
 export const nodePoolKey = (clusterId: string, nodePoolId: string): string => `${clusterId}/${nodePoolId}`;
@@ -94,14 +94,37 @@ NodePoolRef.implement({
   }),
 });
 
+// The cluster's side of the relation lives here, beside NodePool, so cluster.ts needs nothing
+// of this file (no import cycle).
+builder.objectFields(ClusterRef, (t) => ({
+  nodePools: t.field({
+    type: [NodePoolRef],
+    nullable: { list: true, items: false },
+    description:
+      'The node pools of the cluster. Null with an error when ACK could not be asked, ' +
+      'so one cluster failing never hides the rest of the answer.',
+    args: nodePoolFilterArgs,
+    resolve: async (cluster, args, ctx) => {
+      const list = await nullIfNotFound(ctx.loaders.nodePools.load(cluster.id));
+      return list && filterNodePools(list.nodePools, args);
+    },
+  }),
+  nodePool: t.field({
+    type: NodePoolRef,
+    description: 'One node pool of the cluster by its id; null when there is none.',
+    args: { id: t.arg.id({ required: true, description: 'Node pool ID.' }) },
+    resolve: (cluster, args) => nodePoolKey(cluster.id, assertAckId(String(args.id), 'id')),
+  }),
+}));
+
 builder.asEntity(NodePoolRef, {
   key: builder.selection<{ clusterId: string; id: string }>('clusterId id'),
   // async: a malformed id must reject this representation only, not throw for the whole list.
   resolveReference: async (reference, ctx) =>
     NodePoolRef.getDataloader(ctx).load(
       nodePoolKey(
-        authorizedClusterId(String(reference.clusterId), 'clusterId', ctx),
-        assertAckId(String(reference.id), 'id'),
+        authorizedClusterId(representationId(reference.clusterId, 'clusterId'), 'clusterId', ctx),
+        assertAckId(representationId(reference.id, 'id'), 'id'),
       ),
     ),
 });

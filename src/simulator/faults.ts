@@ -1,6 +1,7 @@
 /**
  * Per-cluster faults: the failures and odd answers a gateway must survive, switched on by
- * cluster id (`faults: { [clusterId]: 'throttled' }`), at start or at run time.
+ * cluster id or index (`faults: { [clusterId]: 'throttled', 2: 'server-error' }`), at start
+ * or at run time.
  *
  * Error faults answer every route of that cluster id (which need not exist), and a
  * DescribeClustersV1 call filtered by it. Data faults ('malformed', 'future') change the node
@@ -46,6 +47,25 @@ export const BAD_GATEWAY_HTML =
 
 export function isFault(value: unknown): value is Fault {
   return typeof value === 'string' && (FAULT_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Other spellings a person may type for a kind: `html-502` is what 'non-json' looks like on
+ * the wire (a proxy's 502 page).
+ */
+export const FAULT_ALIASES: Readonly<Record<string, Fault>> = { 'html-502': 'non-json' };
+
+/** The kinds and aliases, as an error message lists them. */
+export function allowedFaultKinds(): string {
+  const aliases = Object.entries(FAULT_ALIASES).map(([alias, kind]) => `${alias} (= ${kind})`);
+  return [...FAULT_KINDS, ...aliases].join(', ');
+}
+
+/** A kind or alias as typed (surrounding spaces ignored), or undefined when it is neither. */
+export function faultFromText(text: string): Fault | undefined {
+  const trimmed = text.trim();
+  if (isFault(trimmed)) return trimmed;
+  return Object.hasOwn(FAULT_ALIASES, trimmed) ? FAULT_ALIASES[trimmed] : undefined;
 }
 
 /** The answer of an error fault, or undefined for faults that answer normally ('slow', data faults). */

@@ -7,14 +7,35 @@
  * with a per-cluster rotation so clusters differ. Later pools draw at random. Node counts are
  * consistent: total = serving + initial + failed + removing, healthy = serving - offline.
  */
-import { createPrng, mixSeed, type Prng } from './prng.js';
+import {
+  AUTO_SCALING_TYPES,
+  CPU_INSTANCE_FAMILIES,
+  CPU_POLICIES,
+  GPU_INSTANCE_TYPES,
+  GPU_SHARE_INSTANCE_TYPES,
+  IMAGES,
+  INSTANCE_CHARGE_TYPES,
+  INTERCONNECT_MODES,
+  INTERNET_CHARGE_TYPES,
+  MULTI_AZ_POLICIES,
+  NAME_BY_WORKLOAD,
+  PERIOD_UNITS,
+  PRIVATE_POOL_MATCH_CRITERIA,
+  RESOURCE_POOL_STRATEGIES,
+  RUNTIMES,
+  SCALING_POLICIES,
+  SPOT_INSTANCE_TYPES,
+  SPOT_STRATEGIES,
+  TAINT_EFFECTS,
+} from './node-pool-catalog.js';
+import { DISK_CATEGORIES, diskSpec } from './node-pool-disks.js';
+import { kubeletConfiguration, nodeComponents } from './node-pool-node-config.js';
+import { createPrng, mixSeed } from './prng.js';
 import { FIXTURE_NOW_MS, formatMillis, formatNanos } from './timestamps.js';
 import type {
   WireDataDisk,
   WireDiskInit,
   WireInstancePatterns,
-  WireKubeletConfiguration,
-  WireNodeComponent,
   WireNodePool,
   WireNodePoolCondition,
   WireTag,
@@ -28,21 +49,6 @@ export const DEFAULT_NODE_POOL_NAME = 'default-nodepool';
 
 /** The masked password ACK returns in place of a node pool's SSH password. */
 export const MASKED_LOGIN_PASSWORD = '******';
-
-export const NODE_POOL_TYPES = ['ess', 'edge', 'lingjun'] as const;
-export const NODE_POOL_STATES = ['active', 'scaling', 'removing', 'deleting', 'updating'] as const;
-export const AUTO_SCALING_TYPES = ['cpu', 'gpu', 'gpushare', 'spot'] as const;
-export const INTERNET_CHARGE_TYPES = ['PayByBandwidth', 'PayByTraffic'] as const;
-export const INSTANCE_CHARGE_TYPES = ['PostPaid', 'PrePaid'] as const;
-export const PERIOD_UNITS = ['Month', 'Week'] as const;
-export const SPOT_STRATEGIES = ['NoSpot', 'SpotWithPriceLimit', 'SpotAsPriceGo'] as const;
-export const MULTI_AZ_POLICIES = ['PRIORITY', 'COST_OPTIMIZED', 'BALANCE'] as const;
-export const SCALING_POLICIES = ['release', 'recycle'] as const;
-export const PRIVATE_POOL_MATCH_CRITERIA = ['Open', 'Target', 'None'] as const;
-export const RESOURCE_POOL_STRATEGIES = ['PrivatePoolFirst', 'PrivatePoolOnly', 'None'] as const;
-export const CPU_POLICIES = ['none', 'static'] as const;
-export const INTERCONNECT_MODES = ['basic', 'private'] as const;
-export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 /** What a node pool inherits from its cluster. */
 export interface NodePoolFixtureContext {
@@ -59,49 +65,6 @@ export interface NodePoolFixtureContext {
   readonly kubernetesVersion: string;
   readonly clusterCreatedMs: number;
 }
-
-const CPU_INSTANCE_FAMILIES = [
-  ['ecs.g7.xlarge', 'ecs.g7.2xlarge'],
-  ['ecs.c7.2xlarge', 'ecs.c7.xlarge'],
-  ['ecs.r7.large', 'ecs.r7.xlarge'],
-  ['ecs.g8i.xlarge', 'ecs.g7.xlarge', 'ecs.c7.2xlarge'],
-] as const;
-const GPU_INSTANCE_TYPES = ['ecs.gn7i-c8g1.2xlarge', 'ecs.gn7i-c16g1.4xlarge'] as const;
-const GPU_SHARE_INSTANCE_TYPES = ['ecs.gn7i-c8g1.2xlarge', 'ecs.gn6i-c4g1.xlarge'] as const;
-const SPOT_INSTANCE_TYPES = ['ecs.c7.2xlarge', 'ecs.g7.xlarge', 'ecs.c6.large'] as const;
-
-const IMAGES = [
-  { type: 'AliyunLinux3', id: 'aliyun_3_x64_20G_alibase_20241218.vhd', platform: 'AliyunLinux' },
-  {
-    type: 'AliyunLinux3ContainerOptimized',
-    id: 'aliyun_3_x64_20G_container_optimized_alibase_20250117.vhd',
-    platform: 'AliyunLinux',
-  },
-  {
-    type: 'ContainerOS',
-    id: 'lifsea_3_x64_10G_containerd_1_6_38_alibase_20250108.vhd',
-    platform: 'AliyunLinux',
-  },
-  { type: 'AliyunLinux3Security', id: 'aliyun_3_x64_20G_uefi_alibase_20241218.vhd', platform: 'AliyunLinux' },
-] as const;
-
-const RUNTIMES = [
-  { runtime: 'containerd', version: '1.6.38' },
-  { runtime: 'containerd', version: '2.1.1' },
-  { runtime: 'Sandboxed-Container.runv', version: '3.1.0' },
-] as const;
-
-const DISK_CATEGORIES = ['cloud_essd', 'cloud_auto', 'cloud_efficiency', 'cloud_essd_entry'] as const;
-const PERFORMANCE_LEVELS = ['PL0', 'PL1', 'PL2', 'PL3'] as const;
-/** The smallest ESSD size (GiB) that allows each performance level. */
-const MIN_SIZE_FOR_LEVEL: Record<string, number> = { PL0: 40, PL1: 20, PL2: 461, PL3: 1261 };
-
-const NAME_BY_WORKLOAD: Record<string, readonly string[]> = {
-  cpu: ['general', 'compute', 'memory-cache', 'web-frontend', 'batch-workers'],
-  gpu: ['gpu-inference', 'gpu-training'],
-  gpushare: ['gpu-shared'],
-  spot: ['spot-batch', 'spot-ci'],
-};
 
 /** FNV-1a, to turn a field name into a per-field rotation. */
 function hashName(name: string): number {
@@ -519,115 +482,4 @@ export function generateNodePool(ctx: NodePoolFixtureContext, poolIndex: number)
     host_network: flag('host_network'),
     intranet: type === 'edge' && interconnectMode === 'private',
   };
-}
-
-interface DiskSpec {
-  category: string;
-  size: number;
-  performanceLevel: string;
-  burstingEnabled: boolean;
-  provisionedIops: number;
-}
-
-/** A disk's category-consistent size, performance level and burst settings. */
-function diskSpec(rng: Prng, category: string, systemDisk = false): DiskSpec {
-  if (category === 'cloud_essd') {
-    // A system disk stays small (40..200 GiB), which allows PL0 and PL1 only.
-    const level = systemDisk ? rng.pick(['PL0', 'PL1'] as const) : rng.pick(PERFORMANCE_LEVELS);
-    const size = Math.max(MIN_SIZE_FOR_LEVEL[level] ?? 40, rng.pick([40, 100, 120, 200]));
-    return { category, size, performanceLevel: level, burstingEnabled: false, provisionedIops: 0 };
-  }
-  if (category === 'cloud_auto') {
-    const bursting = rng.chance(0.6);
-    return {
-      category,
-      size: rng.pick([40, 100, 200, 500]),
-      performanceLevel: '',
-      burstingEnabled: bursting,
-      provisionedIops: bursting ? rng.pick([1000, 5000, 10000]) : 0,
-    };
-  }
-  return {
-    category,
-    size: rng.pick([40, 80, 120, 200]),
-    performanceLevel: '',
-    burstingEnabled: false,
-    provisionedIops: 0,
-  };
-}
-
-function kubeletConfiguration(rng: Prng, cpuPolicy: string, cpuCfsQuota: boolean): WireKubeletConfiguration {
-  const lowGc = rng.pick([70, 75, 80]);
-  return {
-    allowedUnsafeSysctls: rng.chance(0.5) ? ['net.core.somaxconn', 'net.ipv4.tcp_tw_reuse'] : [],
-    clusterDNS: ['172.21.0.10'],
-    containerLogMaxFiles: rng.int(3, 10),
-    containerLogMaxSize: rng.pick(['10Mi', '50Mi', '100Mi']),
-    containerLogMaxWorkers: rng.int(1, 4),
-    containerLogMonitorInterval: rng.pick(['10s', '30s']),
-    cpuCFSQuota: cpuCfsQuota,
-    cpuCFSQuotaPeriod: '100ms',
-    cpuManagerPolicy: cpuPolicy,
-    eventBurst: rng.pick([50, 100]),
-    eventRecordQPS: rng.pick([50, 5]),
-    evictionHard: {
-      'memory.available': rng.pick(['100Mi', '300Mi']),
-      'nodefs.available': '10%',
-      'imagefs.available': '15%',
-    },
-    evictionSoft: { 'memory.available': rng.pick(['200Mi', '500Mi']) },
-    evictionSoftGracePeriod: { 'memory.available': rng.pick(['1m30s', '2m']) },
-    featureGates: { InPlacePodVerticalScaling: rng.chance(0.5), CPUManagerPolicyAlphaOptions: false },
-    imageGCHighThresholdPercent: lowGc + rng.pick([5, 10, 15]),
-    imageGCLowThresholdPercent: lowGc,
-    kubeAPIBurst: rng.pick([10, 100]),
-    kubeAPIQPS: rng.pick([5, 50]),
-    kubeReserved: { cpu: rng.pick(['100m', '200m']), memory: rng.pick(['1Gi', '2Gi']) },
-    maxPods: rng.pick([64, 110, 128, 256]),
-    memoryManagerPolicy: cpuPolicy === 'static' ? rng.pick(['None', 'Static']) : 'None',
-    podPidsLimit: rng.pick([-1, 4096, 16384]),
-    readOnlyPort: 0,
-    registryBurst: rng.pick([10, 20]),
-    registryPullQPS: rng.pick([5, 10]),
-    reservedMemory: [{ limits: { memory: rng.pick(['1Gi', '2Gi']) }, numaNode: 0 }],
-    serializeImagePulls: rng.chance(0.5),
-    serverTLSBootstrap: rng.chance(0.5),
-    systemReserved: { cpu: '100m', memory: rng.pick(['512Mi', '1Gi']), 'ephemeral-storage': '10Gi' },
-    topologyManagerPolicy: rng.pick(['none', 'best-effort', 'restricted', 'single-numa-node']),
-    tracing: { endpoint: 'localhost:4317', samplingRatePerMillion: rng.pick([0, 100, 1000]) },
-  };
-}
-
-function nodeComponents(
-  rng: Prng,
-  kubernetesVersion: string,
-  cpuPolicy: string,
-  runtimeVersion: string,
-): WireNodeComponent[] {
-  const components: WireNodeComponent[] = [
-    {
-      name: 'kubelet',
-      version: kubernetesVersion,
-      config_revision: String(rng.int(1, 9)),
-      config: {
-        custom_config: { cpuManagerPolicy: cpuPolicy, maxPods: rng.pick([110, 128]) },
-        envs: rng.chance(0.5) ? [{ name: 'GODEBUG', value: 'madvdontneed=1' }] : [],
-      },
-    },
-  ];
-  if (rng.chance(0.6)) {
-    components.push({
-      name: 'containerd',
-      version: runtimeVersion,
-      config_revision: String(rng.int(1, 5)),
-      config: {
-        custom_config: {
-          max_concurrent_downloads: rng.pick([3, 5, 10]),
-          registry_mirrors: 'https://registry.example.internal',
-        },
-        envs: [{ name: 'HTTP_PROXY', value: '' }],
-      },
-    });
-  }
-  return components;
 }

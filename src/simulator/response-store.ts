@@ -4,6 +4,10 @@
  * A cluster's DescribeClusterNodePools body is built on first use; each pool's detail body is a
  * view into it (no copy), and name-filtered bodies are cached per name. Faulted ('malformed',
  * 'future') bodies are built on first use too. DescribeClustersV1 pages are cached by query.
+ *
+ * The store serves the generated pools until one is replaced (a scale event's step): then that
+ * cluster's bodies are built again from its current pools, its detail and list entry carry the
+ * new `size` (the sum of its pools' `total_nodes`, as generated), and the cached pages go.
  */
 import { futurizeNodePools, malformNodePools } from './faults.js';
 import type { SimulatedCluster, WireNodePool } from './wire-types.js';
@@ -68,8 +72,10 @@ export class ResponseStore {
   private readonly nodePoolBodies = new Map<string, NodePoolBodies>();
   private readonly faultedBodies = new Map<string, NodePoolBodies>();
   private readonly detailBodies = new Map<string, Buffer>();
-  private readonly listEntryJson: readonly { cluster: SimulatedCluster; json: string }[];
+  private readonly listEntryJson: { cluster: SimulatedCluster; json: string }[];
   private readonly clusterPages = new Map<string, Buffer>();
+  /** Cluster id -> its pools as they are now, once one of them was replaced. */
+  private readonly replacedPools = new Map<string, WireNodePool[]>();
 
   constructor(clusters: readonly SimulatedCluster[]) {
     this.clusters = new Map(clusters.map((cluster) => [cluster.id, cluster]));
@@ -78,6 +84,29 @@ export class ResponseStore {
 
   has(clusterId: string): boolean {
     return this.clusters.has(clusterId);
+  }
+
+  /** The cluster's node pools as served now, or undefined when the cluster does not exist. */
+  currentNodePools(clusterId: string): readonly WireNodePool[] | undefined {
+    return this.replacedPools.get(clusterId) ?? this.clusters.get(clusterId)?.nodePools;
+  }
+
+  /** Serves `pool` in place of pool `poolIndex` of the cluster from the next request on. */
+  replaceNodePool(clusterId: string, poolIndex: number, pool: WireNodePool): void {
+    const cluster = this.clusters.get(clusterId);
+    if (!cluster || poolIndex < 0 || poolIndex >= cluster.nodePools.length) {
+      throw new RangeError(`no node pool ${poolIndex} in cluster ${clusterId}`);
+    }
+    const pools = this.replacedPools.get(clusterId) ?? [...cluster.nodePools];
+    pools[poolIndex] = pool;
+    this.replacedPools.set(clusterId, pools);
+    this.nodePoolBodies.delete(clusterId);
+    for (const fault of ['malformed', 'future'] as const) this.faultedBodies.delete(`${fault}:${clusterId}`);
+    this.detailBodies.delete(clusterId);
+    const size = pools.reduce((sum, each) => sum + each.status.total_nodes, 0);
+    const entry = this.listEntryJson.find((each) => each.cluster.id === clusterId);
+    if (entry) entry.json = JSON.stringify({ ...cluster.listEntry, size });
+    this.clusterPages.clear();
   }
 
   /** DescribeClusterNodePools' body, or undefined when the cluster does not exist. */
@@ -113,7 +142,11 @@ export class ResponseStore {
     if (cached) return cached;
     const cluster = this.clusters.get(clusterId);
     if (!cluster) return undefined;
-    const body = Buffer.from(JSON.stringify(cluster.detail));
+    const replaced = this.replacedPools.get(clusterId);
+    const detail = replaced
+      ? { ...cluster.detail, size: replaced.reduce((sum, pool) => sum + pool.status.total_nodes, 0) }
+      : cluster.detail;
+    const body = Buffer.from(JSON.stringify(detail));
     this.detailBodies.set(clusterId, body);
     return body;
   }
@@ -155,10 +188,9 @@ export class ResponseStore {
     const key = fault ? `${fault}:${clusterId}` : clusterId;
     const cached = cache.get(key);
     if (cached) return cached;
-    const cluster = this.clusters.get(clusterId);
-    if (!cluster) return undefined;
-    const pools: readonly unknown[] = faultedPools(cluster.nodePools, fault);
-    const bodies = serializeNodePools(pools);
+    const pools = this.currentNodePools(clusterId);
+    if (!pools) return undefined;
+    const bodies = serializeNodePools(faultedPools(pools, fault));
     cache.set(key, bodies);
     return bodies;
   }

@@ -1,30 +1,53 @@
 /**
  * The embedded ACK simulator: a real HTTP server (node:http) that speaks the ACK OpenAPI routes
  * the gateway uses, verifies every request's ACS3-HMAC-SHA256 signature, and serves the
- * deterministic fixtures, with per-cluster faults and latency switchable at run time.
+ * deterministic fixtures, with per-cluster faults, latency and node pool scale events
+ * switchable at start, from code, and through the unsigned admin API (admin.ts) on the same port.
  *
  * Order of checks, as ACK's gateway does it: signature (and timestamp, key, token, nonce), then
- * route, method, action/version headers, then the cluster's fault, then the data.
+ * route, method, action/version headers, then the cluster's fault, then the data. Admin paths
+ * (`/_simulator/...`) are answered before any of that, and never signed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { resolveCluster, resolveNodePool } from './addressing.js';
+import {
+  type AckSimulatorState,
+  ADMIN_PREFIX,
+  type AdminControl,
+  handleAdmin,
+  isAdminPath,
+} from './admin.js';
 import { type Answer, errorAnswer, jsonAnswer, newRequestId } from './answer.js';
 import { accountIdFor } from './cluster-fixture.js';
+import type { SimulatorScaleEvent } from './compact-specs.js';
 import {
+  allowedFaultKinds,
   DATA_FAULTS,
   DEFAULT_SLOW_MS,
   DEFAULT_THROTTLE_RETRY_AFTER_MS,
+  FAULT_ALIASES,
+  FAULT_KINDS,
   type Fault,
   faultAnswer,
   isFault,
 } from './faults.js';
 import { DEFAULT_SEED, type FixtureOptions, generateClusters } from './fixtures.js';
 import { DEFAULT_MAX_REMEMBERED_NONCES, NonceCache } from './nonce-cache.js';
+import {
+  DEFAULT_SCALE_STEP_MS,
+  DEFAULT_SCALE_STEPS,
+  MAX_SCALE_NODES,
+  MAX_SCALE_STEPS,
+  PoolScaler,
+  type ScaleOptions,
+} from './pool-scaling.js';
+import { readBody } from './request-body.js';
 import { type AckSimulatorStats, RequestStats } from './request-stats.js';
 import { type ClusterListQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResponseStore } from './response-store.js';
 import { ACK_API_VERSION, matchRoute, type Route } from './routes.js';
 import { createSignatureVerifier, DEFAULT_MAX_CLOCK_SKEW_MS } from './signature.js';
-import type { SimulatedCluster } from './wire-types.js';
+import type { SimulatedCluster, WireNodePool } from './wire-types.js';
 
 /** The simulator's default key pair. Not a real credential: it only opens this simulator. */
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tSimulatorKeyId0001';
@@ -47,10 +70,13 @@ export interface AckSimulatorRuntimeOptions {
   /** `x-acs-retry-after` of a 'throttled' answer, in ms. @default DEFAULT_THROTTLE_RETRY_AFTER_MS */
   throttleRetryAfterMs: number;
   /**
-   * Cluster id -> fault. Replaced as a whole by setOptions. 'malformed' and 'future' need an
-   * existing cluster; the other faults work for any id. @default {}
+   * Cluster id or index (a key of digits only: `{ 0: 'throttled' }`) -> fault; the text form
+   * `parseSimulatorFaults` reads gives this. Replaced as a whole by setOptions. 'malformed' and
+   * 'future' need an existing cluster; the other faults work for any id. @default {}
    */
   faults: Readonly<Record<string, Fault>>;
+  /** How long one step of a scale event takes, unless the event says. @default DEFAULT_SCALE_STEP_MS (1 s) */
+  scaleStepMs: number;
 }
 
 export interface AckSimulatorOptions extends FixtureOptions, Partial<AckSimulatorRuntimeOptions> {
@@ -64,8 +90,18 @@ export interface AckSimulatorOptions extends FixtureOptions, Partial<AckSimulato
   maxClockSkewMs?: number;
   /** @default DEFAULT_MAX_REMEMBERED_NONCES */
   maxRememberedNonces?: number;
-  /** The server clock for timestamp checks. @default Date.now */
+  /** The server clock for timestamp checks and the `updated` time of scaled pools. @default Date.now */
   now?: () => number;
+  /**
+   * Scale events to run once listening, each `afterMs` after listen() (the text form
+   * `parseSimulatorScaleEvents` reads gives these). Checked at creation. @default []
+   */
+  scaleEvents?: readonly SimulatorScaleEvent[];
+  /**
+   * Serve the unsigned admin API under `/_simulator/` on the simulator's port (see admin.ts).
+   * @default true
+   */
+  admin?: boolean;
 }
 
 export interface AckSimulatorAddress {
@@ -73,10 +109,15 @@ export interface AckSimulatorAddress {
   port: number;
   /** `host:port`, no scheme: what the SDK's `Config.endpoint` takes. */
   endpoint: string;
+  /** `http://host:port/_simulator`, the admin API; undefined when it is off. */
+  adminUrl?: string | undefined;
 }
 
 export interface AckSimulator {
-  /** The generated clusters with their node pools, exactly what is served. */
+  /**
+   * The generated clusters with their node pools, exactly what is served until a scale event
+   * changes a pool ({@link nodePools} has the pools as served now).
+   */
   readonly clusters: readonly SimulatedCluster[];
   /** The key id that signs requests (the secret stays in the options). */
   readonly accessKeyId: string;
@@ -90,8 +131,26 @@ export interface AckSimulator {
   resetStats(): void;
   /** Changes latency, slowness, throttling hint or faults for the next requests. */
   setOptions(options: Partial<AckSimulatorRuntimeOptions>): void;
-  /** Sets (or with undefined, clears) one cluster's fault. */
+  /** Sets (or with undefined, clears) one cluster's fault; a key of digits only is an index. */
   setFault(clusterId: string, fault: Fault | undefined): void;
+  /** A cluster's node pools as served now (by id or index); undefined for an unknown cluster. */
+  nodePools(cluster: string | number): readonly WireNodePool[] | undefined;
+  /**
+   * Scales a node pool (cluster and pool by id or index) to `to` nodes: its state goes to
+   * `scaling`, its counts step from the current total to `to` (`steps` steps of `stepMs`), then
+   * it is `active` again; every answer in between shows the step it was made at. A scale
+   * already running on that pool is superseded (both promises wait for the new one).
+   * Resolves when the pool is active again; rejects at once for an unknown cluster or pool
+   * (SimulatorNotFoundError, a RangeError) or a bad size (RangeError), and when the simulator closes first.
+   */
+  scaleNodePool(
+    cluster: string | number,
+    nodePool: string | number,
+    to: number,
+    options?: ScaleOptions,
+  ): Promise<void>;
+  /** Faults, latency, clusters with their pools' current state, stats: GET /_simulator/state. */
+  state(): AckSimulatorState;
 }
 
 function checkNonNegative(name: string, value: number): number {
@@ -100,42 +159,47 @@ function checkNonNegative(name: string, value: number): number {
   return value;
 }
 
+/** The faults by cluster id: index keys resolved, kinds checked (aliases accepted). */
 function checkFaults(
   faults: Readonly<Record<string, Fault>>,
+  clusters: readonly SimulatedCluster[],
   clusterIds: ReadonlySet<string>,
 ): Record<string, Fault> {
   const checked: Record<string, Fault> = {};
-  for (const [clusterId, fault] of Object.entries(faults)) {
-    if (!isFault(fault))
-      throw new TypeError(`unknown fault ${JSON.stringify(fault)} for cluster ${clusterId}`);
+  for (const [key, given] of Object.entries(faults)) {
+    const fault: unknown =
+      typeof given === 'string' && Object.hasOwn(FAULT_ALIASES, given) ? FAULT_ALIASES[given] : given;
+    if (!isFault(fault)) {
+      throw new TypeError(
+        `unknown fault ${JSON.stringify(given)} for cluster ${key}; allowed: ${allowedFaultKinds()}`,
+      );
+    }
+    // Digits only: an index (out of range throws). Anything else is an id, simulated or not.
+    const clusterId = /^\d+$/.test(key) ? resolveCluster(clusters, key).cluster.id : key;
     if (DATA_FAULTS.includes(fault) && !clusterIds.has(clusterId)) {
       throw new RangeError(`fault '${fault}' needs an existing cluster; ${clusterId} is not one`);
+    }
+    const earlier = checked[clusterId];
+    if (earlier !== undefined && earlier !== fault) {
+      throw new RangeError(`cluster ${clusterId} is given two faults, '${earlier}' and '${fault}'`);
     }
     checked[clusterId] = fault;
   }
   return checked;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-    return Promise.resolve(Buffer.alloc(0));
+function checkScaleSize(to: number): number {
+  if (!Number.isInteger(to) || to < 0 || to > MAX_SCALE_NODES) {
+    throw new RangeError(`a node pool's size must be an integer from 0 to ${MAX_SCALE_NODES}, got ${to}`);
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return to;
+}
+
+function checkSteps(steps: number): number {
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_SCALE_STEPS) {
+    throw new RangeError(`steps must be an integer from 1 to ${MAX_SCALE_STEPS}, got ${steps}`);
+  }
+  return steps;
 }
 
 function parseClusterListQuery(params: URLSearchParams): ClusterListQuery | string {
@@ -172,6 +236,8 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
   const accountId = accountIdFor(options.seed ?? DEFAULT_SEED);
   const accessKeyId = options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
   const now = options.now ?? Date.now;
+  const adminEnabled = options.admin ?? true;
+  const scaler = new PoolScaler(store, now);
   const verify = createSignatureVerifier({
     credentials: {
       accessKeyId,
@@ -190,13 +256,114 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
       'throttleRetryAfterMs',
       options.throttleRetryAfterMs ?? DEFAULT_THROTTLE_RETRY_AFTER_MS,
     ),
-    faults: checkFaults(options.faults ?? {}, clusterIds),
+    faults: checkFaults(options.faults ?? {}, clusters, clusterIds),
+    scaleStepMs: checkNonNegative('scaleStepMs', options.scaleStepMs ?? DEFAULT_SCALE_STEP_MS),
   };
   const stats = new RequestStats();
   const sockets = new Set<Socket>();
   const pendingTimers = new Set<NodeJS.Timeout>();
   let bound: AckSimulatorAddress | undefined;
   let closing: Promise<void> | undefined;
+
+  /** Resolves a scale request (by id or index) and starts it; throws on bad input. */
+  function startScale(
+    clusterKey: string | number,
+    poolKey: string | number,
+    to: number,
+    scaleOptions: ScaleOptions,
+    waiter?: { resolve: () => void; reject: (error: Error) => void },
+  ) {
+    const { cluster } = resolveCluster(clusters, clusterKey);
+    const { pool, index } = resolveNodePool(cluster, store.currentNodePools(cluster.id) ?? [], poolKey);
+    const progress = scaler.start(
+      cluster.id,
+      index,
+      checkScaleSize(to),
+      {
+        stepMs: checkNonNegative('stepMs', scaleOptions.stepMs ?? runtime.scaleStepMs),
+        steps: checkSteps(scaleOptions.steps ?? DEFAULT_SCALE_STEPS),
+      },
+      waiter,
+    );
+    return { clusterId: cluster.id, nodePoolId: pool.nodepool_info.nodepool_id, ...progress };
+  }
+
+  // Start-up events are checked now, so a typo fails createAckSimulator, not a timer later.
+  const scaleEvents = (options.scaleEvents ?? []).map((event) => {
+    const { cluster } = resolveCluster(clusters, event.cluster);
+    resolveNodePool(cluster, cluster.nodePools, event.nodePool);
+    checkScaleSize(event.to);
+    if (event.steps !== undefined) checkSteps(event.steps);
+    if (event.stepMs !== undefined) checkNonNegative('stepMs', event.stepMs);
+    return { ...event, afterMs: checkNonNegative('afterMs', event.afterMs ?? 0) };
+  });
+
+  function scheduleScaleEvents(): void {
+    for (const event of scaleEvents) {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        startScale(event.cluster, event.nodePool, event.to, { stepMs: event.stepMs, steps: event.steps });
+      }, event.afterMs);
+      pendingTimers.add(timer);
+    }
+  }
+
+  function state(): AckSimulatorState {
+    return {
+      latencyMs: runtime.latencyMs,
+      slowMs: runtime.slowMs,
+      throttleRetryAfterMs: runtime.throttleRetryAfterMs,
+      scaleStepMs: runtime.scaleStepMs,
+      faultKinds: [...FAULT_KINDS, ...Object.keys(FAULT_ALIASES)],
+      faults: { ...runtime.faults },
+      clusters: clusters.map((cluster, index) => ({
+        index,
+        id: cluster.id,
+        name: cluster.detail.name,
+        fault: runtime.faults[cluster.id] ?? null,
+        nodePools: (store.currentNodePools(cluster.id) ?? []).map((pool, poolIndex) => ({
+          index: poolIndex,
+          id: pool.nodepool_info.nodepool_id,
+          name: pool.nodepool_info.name,
+          state: pool.status.state,
+          desiredSize: pool.scaling_group.desired_size,
+          totalNodes: pool.status.total_nodes,
+          servingNodes: pool.status.serving_nodes,
+          healthyNodes: pool.status.healthy_nodes,
+          initialNodes: pool.status.initial_nodes,
+          failedNodes: pool.status.failed_nodes,
+          offlineNodes: pool.status.offline_nodes,
+          removingNodes: pool.status.removing_nodes,
+          scaling: scaler.progress(cluster.id, poolIndex) ?? null,
+        })),
+      })),
+      stats: stats.snapshot(),
+    };
+  }
+
+  function setFault(clusterId: string, fault: Fault | undefined): void {
+    const faults = { ...runtime.faults };
+    const id = /^\d+$/.test(clusterId) ? resolveCluster(clusters, clusterId).cluster.id : clusterId;
+    if (fault === undefined) delete faults[id];
+    else faults[id] = fault;
+    runtime.faults = checkFaults(faults, clusters, clusterIds);
+  }
+
+  const admin: AdminControl = {
+    state,
+    setClusterFault(clusterKey, fault) {
+      // Clearing also works for an id that is not simulated but has a fault set from code.
+      const known =
+        fault === undefined && !/^\d+$/.test(clusterKey) && Object.hasOwn(runtime.faults, clusterKey);
+      const id = known ? clusterKey : resolveCluster(clusters, clusterKey).cluster.id;
+      setFault(id, fault);
+      return id;
+    },
+    setLatency(ms) {
+      runtime.latencyMs = checkNonNegative('latencyMs', ms);
+    },
+    startScale: (clusterKey, poolKey, to, scaleOptions) => startScale(clusterKey, poolKey, to, scaleOptions),
+  };
 
   /** The answer of a correctly signed request, and the cluster it concerns (for stats and faults). */
   function route(
@@ -334,7 +501,13 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
-    const body = await readBody(req);
+    const queryStart = rawUrl.indexOf('?');
+    const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    if (adminEnabled && isAdminPath(rawPath)) {
+      await handleAdmin(req, res, rawPath, admin);
+      return;
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too-large') {
       const answer = errorAnswer(
         413,
@@ -353,8 +526,6 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
       send(res, errorAnswer(verdict.status, verdict.code, verdict.message), runtime.latencyMs);
       return;
     }
-    const queryStart = rawUrl.indexOf('?');
-    const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
     const rawQuery = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
     const { answer, clusterId, fault } = route(req, rawPath, rawQuery);
     const action = req.headers['x-acs-action'];
@@ -399,7 +570,14 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
             return;
           }
           const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
-          bound = { host: address.address, port: address.port, endpoint: `${shownHost}:${address.port}` };
+          const endpoint = `${shownHost}:${address.port}`;
+          bound = {
+            host: address.address,
+            port: address.port,
+            endpoint,
+            adminUrl: adminEnabled ? `http://${endpoint}${ADMIN_PREFIX}` : undefined,
+          };
+          scheduleScaleEvents();
           resolve(bound);
         });
       });
@@ -409,6 +587,7 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
 
     close() {
       closing ??= new Promise<void>((resolve) => {
+        scaler.stop(new Error('the ACK simulator closed before the node pool was active again'));
         for (const timer of pendingTimers) clearTimeout(timer);
         pendingTimers.clear();
         for (const socket of sockets) socket.destroy();
@@ -432,15 +611,29 @@ export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimula
       if (next.throttleRetryAfterMs !== undefined) {
         merged.throttleRetryAfterMs = checkNonNegative('throttleRetryAfterMs', next.throttleRetryAfterMs);
       }
-      if (next.faults !== undefined) merged.faults = checkFaults(next.faults, clusterIds);
+      if (next.faults !== undefined) merged.faults = checkFaults(next.faults, clusters, clusterIds);
+      if (next.scaleStepMs !== undefined)
+        merged.scaleStepMs = checkNonNegative('scaleStepMs', next.scaleStepMs);
       Object.assign(runtime, merged);
     },
 
-    setFault(clusterId, fault) {
-      const faults = { ...runtime.faults };
-      if (fault === undefined) delete faults[clusterId];
-      else faults[clusterId] = fault;
-      runtime.faults = checkFaults(faults, clusterIds);
+    setFault,
+
+    nodePools(cluster) {
+      try {
+        return store.currentNodePools(resolveCluster(clusters, cluster).cluster.id);
+      } catch (error) {
+        if (error instanceof RangeError) return undefined; // unknown, out of range, or `01`
+        throw error;
+      }
     },
+
+    scaleNodePool(cluster, nodePool, to, scaleOptions = {}) {
+      return new Promise<void>((resolve, reject) => {
+        startScale(cluster, nodePool, to, scaleOptions, { resolve, reject });
+      });
+    },
+
+    state,
   };
 }

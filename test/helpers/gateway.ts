@@ -1,12 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AckApi } from '../../src/ack/ack-api.js';
-import { AckCache, type AckCacheOptions } from '../../src/ack/ack-cache.js';
-import { AckClient, type AckClientOptions } from '../../src/ack/ack-client.js';
-import { type App, type AppOptions, createApp } from '../../src/app.js';
-import { createHttpHandler, type HttpHandlerOptions } from '../../src/http-handler.js';
-import { DEFAULT_QUERY_LIMITS } from '../../src/limits.js';
+import type { Server } from 'node:http';
+import type { AckCache, AckCacheOptions } from '../../src/ack/ack-cache.js';
+import type { AckClient, AckClientOptions } from '../../src/ack/ack-client.js';
+import type { App, AppOptions } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import type { HttpHandlerOptions } from '../../src/http/front-door.js';
+import type { HttpServerLimits } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { createObservability, type Observability } from '../../src/observability/observability.js';
 import { type AckSimulatorOptions, createAckSimulator } from '../../src/simulator/index.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
 
@@ -17,20 +18,26 @@ export const TEST_KEY = {
 
 export interface TestGatewayOptions {
   simulator?: AckSimulatorOptions;
-  /** Options of the HTTP front door behind `listen()` (the response cache). */
+  /** Environment variables on top of the test defaults, parsed by the real `loadConfig`. */
+  env?: Record<string, string>;
+  /** Options of the HTTP layer behind `listen()` (the response cache). */
   http?: Partial<HttpHandlerOptions>;
+  /** Timeouts and connection cap of the HTTP server behind `listen()`. */
+  server?: HttpServerLimits;
   /** Options of the app itself (limits, CORS, CSRF, auth, ...). */
   app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** @default 30_000 */
   cacheTtlMs?: number;
   /** Where the gateway logs. @default silent */
   logger?: Logger;
+  /** Metrics, traces and upstream logs. @default none (upstream log lines go to `logger`) */
+  observability?: Observability;
   /** Stale-if-error grace and not-found TTL of the cache. @default the production defaults */
   cache?: Omit<AckCacheOptions, 'ttlMs'>;
   /**
    * Overrides for the gateway's ACK client (a wrong secret, short timeouts, another endpoint).
    * `resilience` is merged over `{ retryMaxAttempts: 1 }`: retries are off unless a test asks,
-   * so upstream call counts stay exact; the breaker and concurrency bound keep their defaults.
+   * so upstream call counts stay exact; the breakers and concurrency bound keep their defaults.
    */
   client?: Partial<AckClientOptions>;
 }
@@ -45,6 +52,7 @@ export interface TestGateway {
   /** `host:port` of the simulator. */
   endpoint: string;
   cache: AckCache;
+  gateway: Gateway;
   /**
    * POST a GraphQL operation to the gateway (yoga's fetch handler: no socket needed). A typed
    * document from `test/gql` types the answer and the variables.
@@ -73,29 +81,49 @@ export interface GraphQLErrorJson {
   extensions?: { code?: string; upstream?: { code?: string; requestId?: string } } & Record<string, unknown>;
 }
 
-/** A gateway wired exactly as main.ts wires it, against a fresh simulator on a loopback port. */
+/**
+ * A gateway built by the production factory (`createGateway`) from a configuration the real
+ * `loadConfig` parsed, against a fresh simulator on a loopback port; parts are swapped only
+ * through the factory's overrides.
+ */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const simulator = createAckSimulator({ ...TEST_KEY, ...options.simulator });
   const { endpoint } = await simulator.listen(0, '127.0.0.1');
   const logger = options.logger ?? createLogger('silent');
-  const client = new AckClient({
-    endpoint,
-    protocol: 'http',
-    credentials: TEST_KEY,
-    connectTimeoutMs: 2_000,
-    readTimeoutMs: 5_000,
-    ...options.client,
-    resilience: { retryMaxAttempts: 1, ...options.client?.resilience },
+  const config = loadConfig({
+    ACK_ENDPOINT: endpoint,
+    ACK_PROTOCOL: 'http',
+    ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
+    ACK_CONNECT_TIMEOUT_MS: '2000',
+    ACK_READ_TIMEOUT_MS: '5000',
+    ACK_RETRY_MAX_ATTEMPTS: '1',
+    CACHE_TTL_MS: String(options.cacheTtlMs ?? 30_000),
+    WARM_UP: 'false',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...options.env,
   });
-  const cache = new AckCache({ ttlMs: options.cacheTtlMs ?? 30_000, ...options.cache });
-  const app = createApp({ ack: new AckApi(client, cache, logger), logger, ...options.app });
+  const gateway = await createGateway({ ...config, http: { ...config.http, ...options.server } }, logger, {
+    observability:
+      options.observability ??
+      (await createObservability({ metrics: { enabled: false }, tracing: {} }, logger)),
+    authenticate: options.app?.authenticate,
+    policy: options.app?.policy,
+    client: options.client,
+    cache: options.cache,
+    app: options.app,
+    http: options.http,
+  });
+  const { app } = gateway;
   let server: Server | undefined;
   return {
     app,
     simulator,
-    client,
+    client: gateway.client,
     endpoint,
-    cache,
+    cache: gateway.cache,
+    gateway,
     query: (async (query: string | TypedDocumentString<unknown, unknown>, variables?: unknown) => {
       const response = await app.fetch('http://gateway.test/graphql', {
         method: 'POST',
@@ -106,24 +134,17 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     }) as TestGateway['query'],
     upstreamCalls: () => simulator.stats().total,
     listen: async () => {
-      // The real front door, as main.ts serves it (response cache included).
-      server = createServer(
-        createHttpHandler(app, {
-          ttlMs: options.cacheTtlMs ?? 30_000,
-          maxBodyBytes: options.app?.limits?.maxBodyBytes ?? DEFAULT_QUERY_LIMITS.maxBodyBytes,
-          authenticate: options.app?.authenticate,
-          policy: options.app?.policy,
-          ...options.http,
-        }),
-      );
-      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // The real HTTP layer, as main.ts serves it (response cache included).
+      const listening = await gateway.listen(0, '127.0.0.1');
+      server = listening.server;
+      return listening.url;
     },
     close: async () => {
       if (server) {
         server.closeAllConnections();
         await new Promise((resolve) => server?.close(resolve));
       }
+      await gateway.close();
       await simulator.close();
     },
   };

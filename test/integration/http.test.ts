@@ -64,22 +64,19 @@ describe('GraphiQL', () => {
   });
 
   it('is not served when disabled, and the API still answers', async () => {
-    const { createApp } = await import('../../src/app.js');
-    const { AckApi } = await import('../../src/ack/ack-api.js');
-    const { AckCache } = await import('../../src/ack/ack-cache.js');
-    const { AckClient } = await import('../../src/ack/ack-client.js');
-    const { createLogger } = await import('../../src/logger.js');
-    const logger = createLogger('silent');
-    const app = createApp({
-      ack: new AckApi(
-        new AckClient({ endpoint: gateway.endpoint, protocol: 'http' }),
-        new AckCache(),
-        logger,
-      ),
-      logger,
-      graphiql: false,
-    });
-    const response = await app.fetch('http://gateway.test/graphql', { headers: { accept: 'text/html' } });
-    expect(await response.text()).not.toContain('<html');
+    const quiet = await startTestGateway({ simulator: { clusterCount: 1 }, app: { graphiql: false } });
+    try {
+      const page = await quiet.app.fetch('http://gateway.test/graphql', { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('<html');
+      const [cluster] = quiet.simulator.clusters;
+      const answer = await quiet.query(`query($id: ID!) { cluster(id: $id) { id nodePools { id } } }`, {
+        id: cluster?.id,
+      });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.cluster?.id).toBe(cluster?.id);
+      expect(answer.data?.cluster?.nodePools).toHaveLength(cluster?.nodePools.length ?? -1);
+    } finally {
+      await quiet.close();
+    }
   });
 });

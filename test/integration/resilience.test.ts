@@ -187,26 +187,43 @@ describe('retries', () => {
   });
 });
 
-describe('circuit breaker', () => {
-  it('stays closed when only a few clusters fail: healthy clusters keep their answers', async () => {
+describe('circuit breakers', () => {
+  it("a failing cluster's circuit opens alone: healthy clusters keep their answers", async () => {
     const g = await start({ simulator: { clusterCount: 10 }, cacheTtlMs: 0 });
     const ids = g.simulator.clusters.map((cluster) => cluster.id);
-    g.simulator.setFault(ids[0] ?? '', 'server-error');
-    g.simulator.setFault(ids[1] ?? '', 'unavailable');
-    for (let round = 0; round < 5; round++) {
-      const result = await g.query(`query($ids: [ID!]!) { clusters(ids: $ids) { id } }`, { ids });
+    const [serverError = '', unavailable = ''] = ids;
+    g.simulator.setFault(serverError, 'server-error');
+    g.simulator.setFault(unavailable, 'unavailable');
+    // The default breaker judges after 5 attempts: five rounds of real failures, then fail-fast.
+    for (let round = 0; round < 7; round++) {
+      g.simulator.resetStats();
+      const result = await g.query(CLUSTERS, { ids });
       const clusters = result.data?.clusters as ({ id: string } | null)[];
       expect(clusters.slice(2)).toEqual(ids.slice(2).map((id) => ({ id })));
-      expect(result.errors?.map((error) => error.path?.[1]).sort()).toEqual([0, 1]);
+      expect(result.errors?.map((error) => [error.path?.[1], error.extensions?.upstream?.code])).toEqual(
+        round < 5
+          ? [
+              [0, 'InternalError'],
+              [1, 'ServiceUnavailable'],
+            ]
+          : [
+              [0, 'CircuitOpen'],
+              [1, 'CircuitOpen'],
+            ],
+      );
+      expect(callsTo(g.simulator, serverError)).toBe(round < 5 ? 1 : 0);
+      expect(g.simulator.stats().total).toBe(round < 5 ? 10 : 8);
     }
-    expect(g.client.status().circuit).toBe('closed');
+    expect(g.client.status()).toMatchObject({ circuit: 'closed', openClusters: 2 });
+    expect(g.client.clusterCircuit(serverError)).toBe('open');
+    expect(g.client.clusterCircuit(ids[2] ?? '')).toBe('closed');
   });
 
   const COOL_DOWN_MS = 1_500;
   const failing = 'cfailing000000000000000000000001';
   const forbidden = 'cforbidden00000000000000000000001';
 
-  it('opens after N consecutive failures, then fails fast with zero upstream calls, and closes after the cool-down', async () => {
+  it("opens a cluster's circuit after N failures, fails it fast with zero upstream calls, closes after the cool-down", async () => {
     const g = await start({
       simulator: { clusterCount: 1, faults: { [failing]: 'unavailable', [forbidden]: 'forbidden' } },
       cacheTtlMs: 0,
@@ -215,47 +232,51 @@ describe('circuit breaker', () => {
     });
     const healthy = g.simulator.clusters[0]?.id ?? '';
 
-    // ACK's "no" (404, 403) is an answer, not an outage: it never opens the circuit.
+    // ACK's "no" (404, 403) is an answer, not an outage: it never opens a circuit.
     for (let i = 0; i < 4; i++) {
       await g.query(NODE_POOLS, { id: UNKNOWN_CLUSTER });
       await g.query(NODE_POOLS, { id: forbidden });
     }
-    expect(g.client.status().circuit).toBe('closed');
+    expect(g.client.status()).toMatchObject({ circuit: 'closed', openClusters: 0 });
+    expect(g.client.clusterCircuit(forbidden)).toBe('closed');
+    expect(g.client.clusterCircuit(UNKNOWN_CLUSTER)).toBe('closed');
 
     for (let i = 0; i < 3; i++) {
       const result = await g.query(NODE_POOLS, { id: failing });
       expect(result.errors?.[0]?.extensions?.upstream?.code).toBe('ServiceUnavailable');
     }
-    expect(g.client.status().circuit).toBe('open');
+    expect(g.client.clusterCircuit(failing)).toBe('open');
+    expect(g.client.status()).toMatchObject({ circuit: 'closed', openClusters: 1 });
 
     g.simulator.resetStats();
     const open = await g.query(
       `query($bad: ID!, $good: ID!) { bad: nodePools(clusterId: $bad) { id } good: nodePools(clusterId: $good) { id } }`,
       { bad: failing, good: healthy },
     );
-    expect(open.data).toEqual({ bad: null, good: null });
-    expect(open.errors?.map((error) => error.extensions)).toEqual([
-      expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: { code: 'CircuitOpen' } }),
-      expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: { code: 'CircuitOpen' } }),
+    expect(open.data?.bad).toBeNull();
+    expect(open.data?.good).toHaveLength(5);
+    expect(open.errors?.map((error) => [error.path, error.extensions])).toEqual([
+      [['bad'], expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: { code: 'CircuitOpen' } })],
     ]);
-    expect(g.simulator.stats().total).toBe(0);
+    expect(g.simulator.stats().byCluster).toEqual({ [healthy]: 1 });
 
     // After the cool-down one trial call passes; it fails, so the circuit opens again.
     await sleep(COOL_DOWN_MS + 300);
-    await g.query(NODE_POOLS, { id: failing });
-    expect(g.simulator.stats().total).toBe(1);
-    expect(g.client.status().circuit).toBe('open');
-    const stillOpen = await g.query(NODE_POOLS, { id: healthy });
+    g.simulator.resetStats();
+    const trial = await g.query(NODE_POOLS, { id: failing });
+    expect(trial.errors?.[0]?.extensions?.upstream?.code).toBe('ServiceUnavailable');
+    expect(g.client.clusterCircuit(failing)).toBe('open');
+    const stillOpen = await g.query(NODE_POOLS, { id: failing });
     expect(stillOpen.errors?.[0]?.extensions?.upstream?.code).toBe('CircuitOpen');
     expect(g.simulator.stats().total).toBe(1);
 
     // ACK recovers: after the next cool-down the trial succeeds and the circuit closes.
     g.simulator.setFault(failing, undefined);
     await sleep(COOL_DOWN_MS + 300);
-    const recovered = await g.query(NODE_POOLS, { id: healthy });
-    expect(recovered.errors).toBeUndefined();
-    expect(recovered.data?.nodePools).toHaveLength(5);
-    expect(g.client.status().circuit).toBe('closed');
+    const recovered = await g.query(NODE_POOLS, { id: failing });
+    expect(recovered).toEqual({ data: { nodePools: null } });
+    expect(g.client.clusterCircuit(failing)).toBe('closed');
+    expect(g.client.status()).toMatchObject({ circuit: 'closed', openClusters: 0 });
     expect(g.simulator.stats().total).toBe(2);
   });
 
@@ -271,6 +292,30 @@ describe('circuit breaker', () => {
       upstream: { code: 'InternalError' },
     });
     expect(callsTo(g.simulator, failing)).toBe(2);
+    expect(g.client.clusterCircuit(failing)).toBe('open');
+  });
+
+  it("opens the endpoint's circuit when ACK cannot be reached, and fails every call fast", async () => {
+    const g = await start({
+      simulator: { clusterCount: 3 },
+      cacheTtlMs: 0,
+      client: { resilience: { breakerFailures: 3, breakerCooldownMs: 30_000 } },
+    });
+    const ids = g.simulator.clusters.map((cluster) => cluster.id);
+    await g.simulator.close();
+    for (let i = 0; i < 3; i++) {
+      const refused = await g.query(NODE_POOLS, { id: ids[i] });
+      expect(refused.errors?.[0]?.extensions?.upstream).toBeUndefined();
+      expect(refused.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    }
+    // Three different clusters: no cluster's circuit has anything against it, the endpoint has.
+    expect(g.client.status()).toMatchObject({ circuit: 'open', openClusters: 0 });
+    const fast = await g.query(CLUSTERS, { ids });
+    expect(fast.errors?.map((error) => error.extensions?.upstream?.code)).toEqual([
+      'CircuitOpen',
+      'CircuitOpen',
+      'CircuitOpen',
+    ]);
   });
 });
 
@@ -406,7 +451,7 @@ describe('stale-if-error', () => {
     await sleep(TTL_MS + 100);
     g.simulator.setFault(id, 'server-error');
     expect((await api.nodePools(id)).stale?.upstreamCode).toBe('InternalError');
-    expect(g.client.status().circuit).toBe('open');
+    expect(g.client.clusterCircuit(id)).toBe('open');
     g.simulator.resetStats();
     const paused = await api.nodePools(id);
     expect(paused.stale).toMatchObject({ kind: 'UNAVAILABLE', upstreamCode: 'CircuitOpen' });

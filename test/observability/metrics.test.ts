@@ -81,17 +81,19 @@ describe('GET /metrics', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
 
-  it('reports an open circuit and the calls it refused', async () => {
+  it("reports a cluster's open circuit and the calls it refused, the endpoint's staying closed", async () => {
     const gateway = await start({ simulator: { clusterCount: 2 } });
     const [broken] = gateway.simulator.clusters.map((cluster) => cluster.id);
     gateway.simulator.setOptions({ faults: { [String(broken)]: 'server-error' } });
-    // The default breaker opens after 5 consecutive retryable failures.
+    // The cluster's breaker opens once half of at least 5 attempts in its window failed.
     for (let i = 0; i < 6; i += 1) {
       gateway.cache.clear();
       await gateway.post(NODE_POOLS, { id: broken });
     }
     const { text } = await gateway.scrape();
-    expect(sample(text, 'ack_gateway_upstream_circuit_state')).toBe(1);
+    expect(sample(text, 'ack_gateway_upstream_circuit_state')).toBe(0);
+    expect(sample(text, 'ack_gateway_upstream_open_clusters')).toBe(1);
+    expect(sample(text, 'ack_gateway_upstream_concurrency_limit')).toBe(20);
     expect(sample(text, 'ack_gateway_upstream_refused_total', { reason: 'CircuitOpen' })).toBe(1);
     expect(sample(text, 'ack_gateway_upstream_calls_total', { outcome: 'UNAVAILABLE' })).toBe(5);
   });

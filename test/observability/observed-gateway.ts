@@ -23,8 +23,8 @@ export interface ObservedGatewayOptions {
 }
 
 /**
- * A gateway wired as main.ts wires it (createObservability, the observer on client and cache,
- * the app's observability options), against a fresh simulator, with every log line captured.
+ * A gateway wired by the production factory with real observability (createObservability),
+ * against a fresh simulator, with every log line captured.
  */
 export async function startObservedGateway(options: ObservedGatewayOptions = {}) {
   const lines: string[] = [];
@@ -42,20 +42,14 @@ export async function startObservedGateway(options: ObservedGatewayOptions = {})
     },
     logger,
   );
-  const observer = observability.ackObserver;
   const gateway = await startTestGateway({
     simulator: options.simulator,
     logger,
+    observability,
     cacheTtlMs: options.cacheTtlMs,
-    cache: { observer },
-    client: {
-      resilience: { retryMaxAttempts: options.retryMaxAttempts ?? 1, retryBaseDelayMs: 1 },
-      logger,
-      observer,
-    },
-    app: { observability: observability.app, authenticate: options.authenticate },
+    client: { resilience: { retryMaxAttempts: options.retryMaxAttempts ?? 1, retryBaseDelayMs: 1 } },
+    app: { authenticate: options.authenticate },
   });
-  observability.watch(gateway.client);
   const { app } = gateway;
   const post = async (
     query: string,

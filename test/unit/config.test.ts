@@ -4,7 +4,16 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('loadConfig', () => {
   it('starts the embedded simulator when nothing says where ACK is or who we are', () => {
     const config = loadConfig({});
-    expect(config.simulator).toEqual({ clusters: 3, nodePoolsPerCluster: 5, latencyMs: 0 });
+    expect(config.simulator).toEqual({
+      clusters: 3,
+      nodePoolsPerCluster: 5,
+      latencyMs: 0,
+      port: 0,
+      faults: undefined,
+      scaleEvents: undefined,
+      scaleStepMs: 1_000,
+      admin: true,
+    });
     expect(config.port).toBe(4000);
     expect(config.cache.ttlMs).toBe(30_000);
     expect(config.ack.protocol).toBe('https');

@@ -11,9 +11,11 @@ import {
   json,
   listOf,
   object,
+  omitFields,
   string,
 } from '../../src/ack/model/dsl.js';
 import { type ParseIssue, parseObject } from '../../src/ack/model/parse.js';
+import { fieldsOf, readPath, type TypeVisitor, visitType } from '../../src/ack/model/walk.js';
 
 const Color = enumOf('Color', 'A colour.', { red: 'Red.', dark_blue: 'Dark blue.' });
 const Inner = object('Inner', 'Inner.', { n: field(int, 'A count.') });
@@ -115,5 +117,74 @@ describe('parseObject', () => {
     const { result, issues } = parse({ name: 'orphan' });
     expect(result).toBeNull();
     expect(issues).toEqual([{ path: 'thing_id', expected: 'id' }]);
+  });
+});
+
+describe('the field walker', () => {
+  it('describes each field once, with its GraphQL name, JSON path and the object a selection enters', () => {
+    const Secret = object('Secret', 'A secret.', {
+      script_text: field(string, 'Script.', { sensitive: true, deprecated: 'Use `other`.' }),
+    });
+    const fields = fieldsOf(object('Holder', 'Holder.', { ...Spec.fields, secret: field(Secret, 'S.') }));
+    expect(fieldsOf(Spec)).toBe(fieldsOf(Spec));
+    const byKey = Object.fromEntries(fields.map((f) => [f.key, f]));
+    expect(byKey.thing_id).toMatchObject({
+      name: 'thingId',
+      path: ['info', 'id'],
+      hoisted: true,
+      required: true,
+      sensitive: false,
+      object: undefined,
+    });
+    expect(byKey.inners).toMatchObject({ name: 'inners', path: ['inners'], hoisted: false, object: Inner });
+    expect(byKey.inner?.object).toBe(Inner);
+    expect(fieldsOf(Secret)[0]).toMatchObject({
+      name: 'scriptText',
+      sensitive: true,
+      deprecated: 'Use `other`.',
+    });
+    expect(fields.map((f) => f.key)).toEqual([...Object.keys(Spec.fields), 'secret']);
+  });
+
+  it('hands each kind of type to its own handler, with the arguments of the walk', () => {
+    const kinds: TypeVisitor<string, [depth: number]> = {
+      scalar: (type, depth) => `${type.kind}@${depth}`,
+      enum: (type) => `enum ${type.name}`,
+      list: (type, depth) => `[${visitType(type.of, kinds, depth + 1)}]`,
+      object: (type) => `object ${type.name}`,
+    };
+    expect(fieldsOf(Spec).map((f) => visitType(f.type, kinds, 0))).toEqual([
+      'id@0',
+      'string@0',
+      'int@0',
+      'float@0',
+      'boolean@0',
+      'datetime@0',
+      'json@0',
+      'enum Color',
+      '[string@1]',
+      'object Inner',
+      '[object Inner]',
+    ]);
+  });
+
+  it('reads a JSON path, and nothing through a value that is not an object', () => {
+    expect(readPath({ info: { id: 'np1' } }, ['info', 'id'])).toBe('np1');
+    expect(readPath({ info: ['np1'] }, ['info', '0'])).toBeUndefined();
+    expect(readPath({ info: 'np1' }, ['info', 'length'])).toBeUndefined();
+  });
+
+  it('derives a table without some keys, in the original order', () => {
+    expect(Object.keys(omitFields(Spec.fields, ['count', 'tags']))).toEqual([
+      'thing_id',
+      'name',
+      'ratio',
+      'flag',
+      'at',
+      'map',
+      'color',
+      'inner',
+      'inners',
+    ]);
   });
 });

@@ -2,14 +2,15 @@
  * The model tables of one ACK cluster, as `DescribeClusterDetail` (GET /clusters/{ClusterId})
  * returns it and as `DescribeClustersV1` (GET /api/v1/clusters) lists it (one entry of
  * `clusters`). Field keys are the upstream JSON keys. The list entry carries a subset of the
- * detail's keys with the same meanings: both objects use the same field constants, so each
- * meaning is written once.
+ * detail's keys with the same meanings, so it is derived from the detail's table (see
+ * `AckClusterListEntrySpec`) and each meaning is written once.
  *
  * Sources: the DescribeClusterDetail and DescribeClustersV1 documentation pages and the
  * @alicloud/cs20151215 response models (every JSON key they know, with their `@deprecated`
  * markers). `worker_ram_role_name` is deprecated in the list model only.
  */
 
+import { ClusterAutoModeSpec } from './auto-mode.js';
 import {
   boolean,
   datetime,
@@ -21,9 +22,12 @@ import {
   json,
   listOf,
   object,
+  omitFields,
   string,
 } from './dsl.js';
-import { TagSpec } from './node-pool.js';
+import { TagSpec } from './tag.js';
+
+export { ClusterAutoModeSpec } from './auto-mode.js';
 
 // ---------------------------------------------------------------------------------------------
 // Enums (closed sets listed by the documentation). Values map the wire value to its meaning.
@@ -110,16 +114,8 @@ export const ClusterOperationPolicySpec = object(
 );
 
 // ---------------------------------------------------------------------------------------------
-// auto_mode, rrsa_config, control_plane_endpoints_config, control_plane_config (detail only)
+// rrsa_config, control_plane_endpoints_config, control_plane_config (detail only)
 // ---------------------------------------------------------------------------------------------
-
-export const ClusterAutoModeSpec = object(
-  'ClusterAutoMode',
-  'The intelligent managed mode of the cluster (`auto_mode`).',
-  {
-    enable: field(boolean, 'Whether intelligent managed mode is enabled.'),
-  },
-);
 
 export const ClusterRrsaConfigSpec = object(
   'ClusterRrsaConfig',
@@ -257,145 +253,96 @@ export const ClusterControlPlaneConfigSpec = object(
   },
 );
 
-// ---------------------------------------------------------------------------------------------
-// Fields shared by the detail and the list entry (same key, same meaning).
-// ---------------------------------------------------------------------------------------------
-
-const clusterIdField = field(id, 'Cluster ID.', { required: true });
-const nameField = field(string, 'Cluster name.');
-const regionIdField = field(string, 'ID of the region of the cluster, e.g. "cn-beijing".');
-const zoneIdField = field(string, 'ID of the zone of the cluster, e.g. "cn-beijing-a".', {
-  deprecated: 'Deprecated by ACK. The zones of the cluster are those of its vSwitches (`vswitchIds`).',
-});
-const clusterTypeField = field(ClusterTypeEnum, 'Type of the cluster.');
-const profileField = field(
-  string,
-  'Subtype of an ACK managed cluster: `Default` (ACK cluster, Pro or Basic), `Edge` (ACK Edge cluster, Pro or Basic), `Serverless` (ACK Serverless cluster, Pro or Basic) or `Lingjun` (ACK Lingjun cluster, Pro).',
-);
-const clusterSpecField = field(
-  string,
-  'Edition of an ACK managed cluster: `ack.standard` (Basic; assumed when empty), `ack.pro.small` (Pro), or a tier of the ACK Pro provisioned control plane with pre-allocated, dedicated control plane resources: `ack.pro.xlarge` (Pro XL), `ack.pro.2xlarge` (Pro 2XL), `ack.pro.4xlarge` (Pro 4XL).',
-);
-const stateField = field(ClusterStateEnum, 'State of the cluster.');
-const sizeField = field(int, 'Number of nodes in the cluster, master and worker nodes included.');
-const currentVersionField = field(
-  string,
-  'Current Kubernetes version of the cluster, e.g. "1.32.1-aliyun.1".',
-);
-const initVersionField = field(string, 'Kubernetes version the cluster was created with.');
-const nextVersionField = field(
-  string,
-  'Kubernetes version the cluster can be upgraded to; empty when none is available.',
-);
-const createdField = field(datetime, 'Time the cluster was created.');
-const updatedField = field(datetime, 'Time the cluster was last updated.');
-const deletionProtectionField = field(
-  boolean,
-  'Whether deletion protection is enabled: when true, the cluster cannot be deleted through the console or the API.',
-);
-const resourceGroupIdField = field(string, 'ID of the resource group of the cluster.');
-const tagsField = field(listOf(TagSpec), 'Resource tags of the cluster.');
-const vpcIdField = field(string, 'ID of the VPC of the cluster.');
-const vswitchIdField = field(string, 'vSwitch IDs of the cluster, comma-separated.', {
-  deprecated:
-    'Deprecated by ACK. Use `vswitchIds` for the vSwitches of the control plane, and the vSwitches of the node pools (`scalingGroup.vswitchIds`) for the data plane.',
-});
-const vswitchIdsField = field(listOf(string), 'IDs of the vSwitches of the cluster control plane.');
-const securityGroupIdField = field(string, 'ID of the security group of the cluster.');
-const containerCidrField = field(
-  string,
-  'Pod CIDR block of the cluster (Flannel network plugin), e.g. "172.20.0.0/16".',
-);
-const subnetCidrField = field(string, 'Pod CIDR block of the cluster.', {
-  deprecated: 'Deprecated by ACK. Use `containerCidr`.',
-});
-const serviceCidrField = field(string, 'Service CIDR block of the cluster, e.g. "172.21.0.0/20".');
-const ipStackField = field(
-  string,
-  'IP protocol stack of the cluster: `ipv4` (IPv4 only) or `dual` (IPv4/IPv6 dual stack).',
-);
-const proxyModeField = field(
-  string,
-  'kube-proxy mode: `iptables` (mature and stable; Services are implemented with iptables rules, with moderate performance that degrades with scale; suits clusters with few Services) or `ipvs` (high performance with the Linux IPVS module; suits clusters with many Services).',
-);
-const networkModeField = field(
-  string,
-  'Network mode of the cluster: `classic` (classic network), `vpc` (VPC), `overlay` (overlay network) or `calico` (Calico network).',
-  { deprecated: 'Deprecated by ACK, with no replacement.' },
-);
-const clusterDomainField = field(string, 'Local domain name of the cluster, e.g. "cluster.local".');
-const timezoneField = field(string, 'Time zone of the cluster, e.g. "Asia/Shanghai".');
-const masterUrlField = field(
-  string,
-  'Access addresses of the API server, as JSON text: `api_server_endpoint` (public) and `intranet_api_server_endpoint` (internal), e.g. {"intranet_api_server_endpoint":"https://192.168.0.1:6443"}.',
-);
-const externalLoadbalancerIdField = field(
-  string,
-  'ID of the Server Load Balancer (SLB) instance associated with the Ingress of the cluster.',
-  {
-    deprecated:
-      'Deprecated by ACK. The load balancers that expose the API server are listed in `controlPlaneEndpointsConfig.loadBalancersConfig` of the cluster detail (DescribeClusterDetail).',
-  },
-);
-const privateZoneField = field(boolean, 'Whether PrivateZone is enabled for the cluster. Default: false.', {
-  deprecated: 'Deprecated by ACK, with no replacement.',
-});
-const dockerVersionField = field(string, 'Docker version of the cluster, e.g. "19.03.5".', {
-  deprecated:
-    'Deprecated by ACK, with no replacement: the container runtime of the nodes is configured per node pool (`kubernetesConfig.runtime`).',
-});
-const metaDataField = field(string, 'Metadata of the cluster, as JSON text (for example its add-ons).');
 const workerRamRoleNameDescription =
   'Name of the worker RAM role: the RAM role that authorizes the ECS instances of the cluster to act as worker nodes.';
-const maintenanceWindowField = field(
-  ClusterMaintenanceWindowSpec,
-  'Maintenance window of the cluster; takes effect only for ACK managed clusters (Pro) and ACK Serverless clusters.',
-);
-const operationPolicyField = field(ClusterOperationPolicySpec, 'Automatic O&M policy of the cluster.');
 
 // ---------------------------------------------------------------------------------------------
 // The cluster, as DescribeClusterDetail and DescribeClustersV1 return it
 // ---------------------------------------------------------------------------------------------
 
+// The list entry is derived from this table: a key added here is listed by DescribeClustersV1
+// too, unless DETAIL_ONLY_KEYS names it.
 export const AckClusterDetailSpec = object(
   'ClusterDetail',
   'An ACK cluster as DescribeClusterDetail returns it: its type and edition, state, versions, network, endpoints, maintenance and control plane settings.',
   {
-    cluster_id: clusterIdField,
-    name: nameField,
-    region_id: regionIdField,
-    zone_id: zoneIdField,
-    cluster_type: clusterTypeField,
-    profile: profileField,
-    cluster_spec: clusterSpecField,
-    state: stateField,
-    size: sizeField,
-    current_version: currentVersionField,
-    init_version: initVersionField,
-    next_version: nextVersionField,
-    created: createdField,
-    updated: updatedField,
-    deletion_protection: deletionProtectionField,
-    resource_group_id: resourceGroupIdField,
-    tags: tagsField,
-    vpc_id: vpcIdField,
-    vswitch_id: vswitchIdField,
-    vswitch_ids: vswitchIdsField,
-    security_group_id: securityGroupIdField,
-    container_cidr: containerCidrField,
-    subnet_cidr: subnetCidrField,
-    service_cidr: serviceCidrField,
+    cluster_id: field(id, 'Cluster ID.', { required: true }),
+    name: field(string, 'Cluster name.'),
+    region_id: field(string, 'ID of the region of the cluster, e.g. "cn-beijing".'),
+    zone_id: field(string, 'ID of the zone of the cluster, e.g. "cn-beijing-a".', {
+      deprecated: 'Deprecated by ACK. The zones of the cluster are those of its vSwitches (`vswitchIds`).',
+    }),
+    cluster_type: field(ClusterTypeEnum, 'Type of the cluster.'),
+    profile: field(
+      string,
+      'Subtype of an ACK managed cluster: `Default` (ACK cluster, Pro or Basic), `Edge` (ACK Edge cluster, Pro or Basic), `Serverless` (ACK Serverless cluster, Pro or Basic) or `Lingjun` (ACK Lingjun cluster, Pro).',
+    ),
+    cluster_spec: field(
+      string,
+      'Edition of an ACK managed cluster: `ack.standard` (Basic; assumed when empty), `ack.pro.small` (Pro), or a tier of the ACK Pro provisioned control plane with pre-allocated, dedicated control plane resources: `ack.pro.xlarge` (Pro XL), `ack.pro.2xlarge` (Pro 2XL), `ack.pro.4xlarge` (Pro 4XL).',
+    ),
+    state: field(ClusterStateEnum, 'State of the cluster.'),
+    size: field(int, 'Number of nodes in the cluster, master and worker nodes included.'),
+    current_version: field(string, 'Current Kubernetes version of the cluster, e.g. "1.32.1-aliyun.1".'),
+    init_version: field(string, 'Kubernetes version the cluster was created with.'),
+    next_version: field(
+      string,
+      'Kubernetes version the cluster can be upgraded to; empty when none is available.',
+    ),
+    created: field(datetime, 'Time the cluster was created.'),
+    updated: field(datetime, 'Time the cluster was last updated.'),
+    deletion_protection: field(
+      boolean,
+      'Whether deletion protection is enabled: when true, the cluster cannot be deleted through the console or the API.',
+    ),
+    resource_group_id: field(string, 'ID of the resource group of the cluster.'),
+    tags: field(listOf(TagSpec), 'Resource tags of the cluster.'),
+    vpc_id: field(string, 'ID of the VPC of the cluster.'),
+    vswitch_id: field(string, 'vSwitch IDs of the cluster, comma-separated.', {
+      deprecated:
+        'Deprecated by ACK. Use `vswitchIds` for the vSwitches of the control plane, and the vSwitches of the node pools (`scalingGroup.vswitchIds`) for the data plane.',
+    }),
+    vswitch_ids: field(listOf(string), 'IDs of the vSwitches of the cluster control plane.'),
+    security_group_id: field(string, 'ID of the security group of the cluster.'),
+    container_cidr: field(
+      string,
+      'Pod CIDR block of the cluster (Flannel network plugin), e.g. "172.20.0.0/16".',
+    ),
+    subnet_cidr: field(string, 'Pod CIDR block of the cluster.', {
+      deprecated: 'Deprecated by ACK. Use `containerCidr`.',
+    }),
+    service_cidr: field(string, 'Service CIDR block of the cluster, e.g. "172.21.0.0/20".'),
     node_cidr_mask: field(
       string,
       'Mask length of the pod CIDR block of each node (Flannel network plugin only), e.g. "26": it bounds how many pod IP addresses a node can be assigned.',
     ),
-    ip_stack: ipStackField,
-    proxy_mode: proxyModeField,
-    network_mode: networkModeField,
-    cluster_domain: clusterDomainField,
-    timezone: timezoneField,
-    master_url: masterUrlField,
-    external_loadbalancer_id: externalLoadbalancerIdField,
+    ip_stack: field(
+      string,
+      'IP protocol stack of the cluster: `ipv4` (IPv4 only) or `dual` (IPv4/IPv6 dual stack).',
+    ),
+    proxy_mode: field(
+      string,
+      'kube-proxy mode: `iptables` (mature and stable; Services are implemented with iptables rules, with moderate performance that degrades with scale; suits clusters with few Services) or `ipvs` (high performance with the Linux IPVS module; suits clusters with many Services).',
+    ),
+    network_mode: field(
+      string,
+      'Network mode of the cluster: `classic` (classic network), `vpc` (VPC), `overlay` (overlay network) or `calico` (Calico network).',
+      { deprecated: 'Deprecated by ACK, with no replacement.' },
+    ),
+    cluster_domain: field(string, 'Local domain name of the cluster, e.g. "cluster.local".'),
+    timezone: field(string, 'Time zone of the cluster, e.g. "Asia/Shanghai".'),
+    master_url: field(
+      string,
+      'Access addresses of the API server, as JSON text: `api_server_endpoint` (public) and `intranet_api_server_endpoint` (internal), e.g. {"intranet_api_server_endpoint":"https://192.168.0.1:6443"}.',
+    ),
+    external_loadbalancer_id: field(
+      string,
+      'ID of the Server Load Balancer (SLB) instance associated with the Ingress of the cluster.',
+      {
+        deprecated:
+          'Deprecated by ACK. The load balancers that expose the API server are listed in `controlPlaneEndpointsConfig.loadBalancersConfig` of the cluster detail (DescribeClusterDetail).',
+      },
+    ),
     control_plane_endpoints_config: field(
       ClusterControlPlaneEndpointsConfigSpec,
       'How the API server of the cluster is reached: internal domain name and load balancers.',
@@ -404,17 +351,25 @@ export const AckClusterDetailSpec = object(
       listOf(string),
       'Custom Subject Alternative Names (SANs) of the API server certificate.',
     ),
-    private_zone: privateZoneField,
-    docker_version: dockerVersionField,
+    private_zone: field(boolean, 'Whether PrivateZone is enabled for the cluster. Default: false.', {
+      deprecated: 'Deprecated by ACK, with no replacement.',
+    }),
+    docker_version: field(string, 'Docker version of the cluster, e.g. "19.03.5".', {
+      deprecated:
+        'Deprecated by ACK, with no replacement: the container runtime of the nodes is configured per node pool (`kubernetesConfig.runtime`).',
+    }),
     worker_ram_role_name: field(string, workerRamRoleNameDescription),
-    meta_data: metaDataField,
+    meta_data: field(string, 'Metadata of the cluster, as JSON text (for example its add-ons).'),
     parameters: field(
       json,
       'Resource Orchestration Service (ROS) parameters of the cluster: parameter name to value.',
       { deprecated: 'Deprecated by ACK, with no replacement.' },
     ),
-    maintenance_window: maintenanceWindowField,
-    operation_policy: operationPolicyField,
+    maintenance_window: field(
+      ClusterMaintenanceWindowSpec,
+      'Maintenance window of the cluster; takes effect only for ACK managed clusters (Pro) and ACK Serverless clusters.',
+    ),
+    operation_policy: field(ClusterOperationPolicySpec, 'Automatic O&M policy of the cluster.'),
     auto_mode: field(ClusterAutoModeSpec, 'Intelligent managed mode of the cluster.'),
     rrsa_config: field(ClusterRrsaConfigSpec, 'RRSA (RAM Roles for Service Accounts) configuration.'),
     control_plane_config: field(
@@ -426,50 +381,32 @@ export const AckClusterDetailSpec = object(
 
 export type AckClusterDetail = InferObject<typeof AckClusterDetailSpec.fields>;
 
+/** The keys of the detail that DescribeClustersV1 leaves out of its entries. */
+const DETAIL_ONLY_KEYS = [
+  'node_cidr_mask',
+  'control_plane_endpoints_config',
+  'extra_sans',
+  'parameters',
+  'auto_mode',
+  'rrsa_config',
+  'control_plane_config',
+] as const;
+
+/**
+ * Every other key of the detail is a key of the list entry with the same meaning, so the entry is
+ * the detail's table without those keys: each shared meaning is written once, in the detail's
+ * order (the order of the `Cluster` fields in introspection).
+ */
 export const AckClusterListEntrySpec = object(
   'ClusterListEntry',
   'An ACK cluster as DescribeClustersV1 lists it (one entry of `clusters`): a summary of the cluster detail.',
   {
-    cluster_id: clusterIdField,
-    name: nameField,
-    region_id: regionIdField,
-    zone_id: zoneIdField,
-    cluster_type: clusterTypeField,
-    profile: profileField,
-    cluster_spec: clusterSpecField,
-    state: stateField,
-    size: sizeField,
-    current_version: currentVersionField,
-    init_version: initVersionField,
-    next_version: nextVersionField,
-    created: createdField,
-    updated: updatedField,
-    deletion_protection: deletionProtectionField,
-    resource_group_id: resourceGroupIdField,
-    tags: tagsField,
-    vpc_id: vpcIdField,
-    vswitch_id: vswitchIdField,
-    vswitch_ids: vswitchIdsField,
-    security_group_id: securityGroupIdField,
-    container_cidr: containerCidrField,
-    subnet_cidr: subnetCidrField,
-    service_cidr: serviceCidrField,
-    ip_stack: ipStackField,
-    proxy_mode: proxyModeField,
-    network_mode: networkModeField,
-    cluster_domain: clusterDomainField,
-    timezone: timezoneField,
-    master_url: masterUrlField,
-    external_loadbalancer_id: externalLoadbalancerIdField,
-    private_zone: privateZoneField,
-    docker_version: dockerVersionField,
+    ...omitFields(AckClusterDetailSpec.fields, DETAIL_ONLY_KEYS),
+    // Same meaning as in the detail, but ACK deprecates it in this list only.
     worker_ram_role_name: field(string, workerRamRoleNameDescription, {
       deprecated:
         'Deprecated by ACK in this list. Read `workerRamRoleName` of the cluster detail (DescribeClusterDetail).',
     }),
-    meta_data: metaDataField,
-    maintenance_window: maintenanceWindowField,
-    operation_policy: operationPolicyField,
   },
 );
 

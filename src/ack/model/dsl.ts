@@ -4,7 +4,7 @@
  * One table per upstream object says, for every JSON key: its type, its documented meaning and
  * whether it is deprecated. The same table drives two things so they can never drift apart:
  * the lenient parser in `parse.ts` (the upstream edge) and the GraphQL types that the schema
- * derives from it (`src/schema/ack-types.ts`).
+ * derives from it (`src/schema/ack-types.ts`); both read it through `walk.ts`.
  */
 
 export type ScalarKind = 'id' | 'string' | 'int' | 'float' | 'boolean' | 'datetime' | 'json';
@@ -35,7 +35,7 @@ export interface ObjectSpec<F extends Fields = Fields> {
   readonly fields: F;
 }
 
-export type TypeSpec = ScalarSpec | EnumSpec | ListSpec<any> | ObjectSpec<any>;
+export type TypeSpec = ScalarSpec | EnumSpec | ListSpec<TypeSpec> | ObjectSpec<Fields>;
 
 export interface FieldSpec<T extends TypeSpec = TypeSpec> {
   readonly type: T;
@@ -136,3 +136,15 @@ export const field = <T extends TypeSpec, const O extends FieldOptions = {}>(
   description: string,
   options?: O,
 ): FieldSpec<T> & NoInfer<O> => ({ type, description, ...options }) as FieldSpec<T> & NoInfer<O>;
+
+/**
+ * `fields` without `keys`, in their order: for an answer that carries a subset of another's keys
+ * with the same meanings, so those meanings are written once.
+ */
+export const omitFields = <F extends Fields, const K extends keyof F & string>(
+  fields: F,
+  keys: readonly K[],
+): Omit<F, K> => {
+  const omitted = new Set<string>(keys);
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !omitted.has(key))) as Omit<F, K>;
+};

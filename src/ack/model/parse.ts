@@ -1,13 +1,13 @@
 import {
-  type EnumSpec,
-  type FieldSpec,
   INVALID_KEYS,
   type JsonObject,
   type ObjectSpec,
   type ParsedObject,
+  type ScalarSpec,
   type TypeSpec,
   UNKNOWN_ENUM_VALUE,
 } from './dsl.js';
+import { fieldsOf, isPlainObject, readPath, type TypeVisitor, visitType } from './walk.js';
 
 /**
  * Reads one upstream JSON value against its model table, leniently and locally.
@@ -34,22 +34,7 @@ const NUMBER_PATTERN = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 /** RFC 3339 date-time; ACK adds up to nine fractional digits and an offset. */
 const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function parseEnum(spec: EnumSpec, value: unknown): Parsed | typeof INVALID {
-  if (typeof value !== 'string') return INVALID;
-  if (value === '') return null;
-  return Object.hasOwn(spec.values, value) ? value : UNKNOWN_ENUM_VALUE;
-}
-
-function parseValue(
-  spec: TypeSpec,
-  value: unknown,
-  path: string,
-  issues: ParseIssue[],
-): Parsed | typeof INVALID {
-  if (value === null || value === undefined) return null;
+function parseScalar(spec: ScalarSpec, value: unknown): Parsed | typeof INVALID {
   switch (spec.kind) {
     case 'id':
     case 'string':
@@ -85,46 +70,49 @@ function parseValue(
         : INVALID;
     case 'json':
       return isPlainObject(value) ? (value as JsonObject) : INVALID;
-    case 'enum':
-      return parseEnum(spec, value);
-    case 'list': {
-      if (!Array.isArray(value)) return INVALID;
-      const items: Parsed[] = [];
-      for (let index = 0; index < value.length; index++) {
-        const item = parseValue(spec.of, value[index], `${path}[${index}]`, issues);
-        // A list has no room for a hole: one unreadable item makes the list unreadable.
-        if (item === INVALID || item === null) return INVALID;
-        items.push(item);
-      }
-      return items;
+  }
+}
+
+const parser: TypeVisitor<Parsed | typeof INVALID, [value: unknown, path: string, issues: ParseIssue[]]> = {
+  scalar: parseScalar,
+  enum(spec, value) {
+    if (typeof value !== 'string') return INVALID;
+    if (value === '') return null;
+    return Object.hasOwn(spec.values, value) ? value : UNKNOWN_ENUM_VALUE;
+  },
+  list(spec, value, path, issues) {
+    if (!Array.isArray(value)) return INVALID;
+    const items: Parsed[] = [];
+    for (let index = 0; index < value.length; index++) {
+      const item = parseValue(spec.of, value[index], `${path}[${index}]`, issues);
+      // A list has no room for a hole: one unreadable item makes the list unreadable.
+      if (item === INVALID || item === null) return INVALID;
+      items.push(item);
     }
-    case 'object':
-      return isPlainObject(value) ? (parseObject(spec, value, path, issues) ?? INVALID) : INVALID;
-  }
+    return items;
+  },
+  object: (spec, value, path, issues) =>
+    isPlainObject(value) ? (parseObject(spec, value, path, issues) ?? INVALID) : INVALID,
+};
+
+function parseValue(
+  spec: TypeSpec,
+  value: unknown,
+  path: string,
+  issues: ParseIssue[],
+): Parsed | typeof INVALID {
+  if (value === null || value === undefined) return null;
+  return visitType(spec, parser, value, path, issues);
 }
 
-function describeType(spec: TypeSpec): string {
-  switch (spec.kind) {
-    case 'enum':
-      return `enum ${spec.name}`;
-    case 'list':
-      return `list of ${describeType(spec.of)}`;
-    case 'object':
-      return `object ${spec.name}`;
-    default:
-      return spec.kind;
-  }
-}
+const describer: TypeVisitor<string> = {
+  scalar: (spec) => spec.kind,
+  enum: (spec) => `enum ${spec.name}`,
+  list: (spec) => `list of ${describeType(spec.of)}`,
+  object: (spec) => `object ${spec.name}`,
+};
 
-function readPath(source: Record<string, unknown>, key: string, fieldSpec: FieldSpec): unknown {
-  if (!fieldSpec.from) return source[key];
-  let current: unknown = source;
-  for (const segment of fieldSpec.from) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[segment];
-  }
-  return current;
-}
+const describeType = (spec: TypeSpec): string => visitType(spec, describer);
 
 /**
  * Parses `source` against `spec`. Returns null when a `required` field is missing or unreadable
@@ -137,12 +125,12 @@ export function parseObject<T extends ParsedObject>(
   issues: ParseIssue[],
 ): T | null {
   const result: Record<string, unknown> & ParsedObject = {};
-  for (const [key, fieldSpec] of Object.entries(spec.fields as Record<string, FieldSpec>)) {
+  for (const { key, path: jsonPath, type, required } of fieldsOf(spec)) {
     const fieldPath = path ? `${path}.${key}` : key;
-    const value = parseValue(fieldSpec.type, readPath(source, key, fieldSpec), fieldPath, issues);
-    if (value === INVALID || (value === null && fieldSpec.required)) {
-      issues.push({ path: fieldPath, expected: describeType(fieldSpec.type) });
-      if (fieldSpec.required) return null;
+    const value = parseValue(type, readPath(source, jsonPath), fieldPath, issues);
+    if (value === INVALID || (value === null && required)) {
+      issues.push({ path: fieldPath, expected: describeType(type) });
+      if (required) return null;
       result[key] = null;
       result[INVALID_KEYS] ??= new Set();
       result[INVALID_KEYS].add(key);

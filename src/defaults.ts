@@ -1,0 +1,109 @@
+/**
+ * Every default of the gateway's configuration, named once: the config schema (src/config.ts)
+ * and the modules that take these options both read them from here, so the two never disagree
+ * and the configuration sits at the bottom of the import graph. Each says why it is what it is.
+ */
+
+// The HTTP server
+
+/** Where `npm start` listens (API.md). */
+export const DEFAULT_PORT = 4000;
+/** Time a client has to send its request headers (Node's own default is a minute). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * Time a client has to send its whole request, body included (Node's own default is five
+ * minutes): a slow-body client holds a socket and a buffer no longer than this.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections are closed after this (Node's default). */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Sockets open at once; past it new connections are dropped until some close. */
+export const DEFAULT_MAX_CONNECTIONS = 2_000;
+/** Bytes the response cache keeps at most, keys and headers included. */
+export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+// What one request may cost
+
+/** Limits every request meets before anything is asked upstream (graphql-armor, body size). */
+export const DEFAULT_QUERY_LIMITS = {
+  /** Deepest selection (fragments flattened). */
+  maxDepth: 15,
+  /** graphql-armor cost: objects 2, scalars 1, times 1.5 per level. */
+  maxCost: 50_000,
+  /** Aliases per operation. */
+  maxAliases: 50,
+  /** Directives per operation. */
+  maxDirectives: 30,
+  /** Tokens in the document. */
+  maxTokens: 5_000,
+  /** Bytes of a request body. */
+  maxBodyBytes: 100_000,
+} as const;
+/**
+ * Upstream calls one request may cost. ACK's quotas are per account and shared by every caller:
+ * a dashboard of ACK's default 50 clusters with their node pools and details costs ~100, a full
+ * `clusterList` page of 100 with node pools ~101; past that, one request is a fan-out that
+ * spends other callers' budget.
+ */
+export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
+/** How long one GraphQL request may wait for ACK in all, retries included. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 15_000;
+
+// The ACK cache
+
+/** How long an upstream answer is served from memory. */
+export const DEFAULT_CACHE_TTL_MS = 30_000;
+/** How many upstream answers are kept at most (ACK's default quota is 50 clusters per account). */
+export const DEFAULT_CACHE_MAX_ENTRIES = 5_000;
+/** How long past its TTL an answer may still be served, marked stale, while ACK is failing. */
+export const DEFAULT_STALE_GRACE_MS = 5 * 60_000;
+/** How long a not-found answer is remembered. */
+export const DEFAULT_NOT_FOUND_TTL_MS = 5_000;
+
+// Calls to ACK
+
+/** Connect timeout for ACK calls; the SDK's own default (3 s) also cuts slow bodies short. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+/** Read timeout for ACK calls. */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+/** Attempts per upstream call in all, the first one included. */
+export const DEFAULT_RETRY_MAX_ATTEMPTS = 3;
+/** Cap of the first retry's full-jitter backoff; it doubles per retry. */
+export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
+/** The longest wait before one retry, ACK's retry-after included. */
+export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
+/** Fewest attempts in the window before a circuit may open. */
+export const DEFAULT_BREAKER_FAILURES = 5;
+/** Share of failed attempts, over the window, that opens a circuit. */
+export const DEFAULT_BREAKER_FAILURE_RATIO = 0.5;
+/** The breakers' sliding window. */
+export const DEFAULT_BREAKER_WINDOW_MS = 10_000;
+/** How long an open circuit fails fast before one trial call may pass. */
+export const DEFAULT_BREAKER_COOLDOWN_MS = 10_000;
+/**
+ * Clusters with a breaker of their own at most. ACK's default quota is 50 clusters per account,
+ * so this covers twenty accounts' worth of failing clusters; each breaker is a few hundred bytes,
+ * and a breaker pushed out is simply a closed one.
+ */
+export const DEFAULT_MAX_CLUSTER_BREAKERS = 1_000;
+/**
+ * Distinct clusters failing in the window, with no answer from ACK in between and none still
+ * awaited, that open the endpoint's circuit. Well above the handful of broken clusters an
+ * account may have, so only a failing endpoint (a broken proxy, ACK down) gets there.
+ */
+export const DEFAULT_ENDPOINT_BREAKER_CLUSTERS = 10;
+/** Upstream calls in flight at once per endpoint (ACK's rate limits are per account). */
+export const DEFAULT_MAX_CONCURRENCY = 20;
+/**
+ * Calls one caller may have waiting: one request's whole budget, so the largest request a
+ * caller may send never fails on its own queue share, while a burst of many such requests
+ * stays within the share and leaves the rest of the queue to others.
+ */
+export const DEFAULT_MAX_QUEUE_PER_CALLER = DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST;
+/** Calls that may wait for a free slot, all callers together: five callers' full shares. */
+export const DEFAULT_MAX_QUEUE = 5 * DEFAULT_MAX_QUEUE_PER_CALLER;
+
+// Observability
+
+/** `service.name` of every span unless `OTEL_SERVICE_NAME` says otherwise. */
+export const DEFAULT_SERVICE_NAME = 'ack-nodepool-gateway';

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { Policy } from '../auth/policy.js';
+import { hasScope, type Principal, SENSITIVE_SCOPE } from '../auth/principal.js';
+import { DEFAULT_RESPONSE_CACHE_MAX_BYTES } from '../defaults.js';
+import type { Exchange, FrontDoorEvent } from '../exchange.js';
+import { LIMIT_ERROR_CODE } from '../limit-error.js';
+import { acceptedRequestId, exchangeScope } from '../request-id.js';
+import { hasValidHost, readBody, requestHeaders, sendError } from './node-adapter.js';
+import { type CachedAnswer, ResponseCache } from './response-cache.js';
+
+export type { FrontDoorEvent };
+
+export interface HttpHandlerOptions {
+  /** Answer repeated identical queries from pre-serialized bytes. @default true */
+  responseCache?: boolean;
+  /** @default DEFAULT_RESPONSE_CACHE_MAX_BYTES */
+  responseCacheMaxBytes?: number;
+  /** How long answers stay fresh (the data cache's TTL): bounds refresh-ahead. */
+  ttlMs: number;
+  /** Bodies larger than this are refused with 413 before anything else. */
+  maxBodyBytes: number;
+  /** The same authenticator and policy as the app's: the cache key carries the caller's scope. */
+  authenticate?: Authenticator;
+  policy?: Policy;
+  /**
+   * Told of every query the response cache path answers: misses went through the app (which
+   * logs and measures them too); hits and shared answers did not, so this is their only trace.
+   */
+  onAnswer?: (event: FrontDoorEvent) => void;
+}
+
+/** Response headers that belong to one exchange, not to the answer. */
+const PER_EXCHANGE_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'x-request-id',
+]);
+const JSON_BODY = /^application\/json/i;
+
+function send(
+  res: ServerResponse,
+  answer: CachedAnswer,
+  cacheStatus: FrontDoorEvent['result'],
+  requestId: string,
+) {
+  res.statusCode = answer.status;
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.setHeader('content-length', answer.body.length);
+  res.setHeader('x-response-cache', cacheStatus);
+  res.setHeader('x-request-id', requestId);
+  res.end(answer.body);
+}
+
+function operationNameOf(body: Buffer): string | undefined {
+  try {
+    const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
+    return typeof operationName === 'string' ? operationName : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who may see what: the caller's clusters and, apart, whether it may read sensitive fields. */
+function scopeOf(caller: Principal | undefined, policy: Policy | undefined): string {
+  if (!caller) return 'all';
+  const clusters = policy ? policy.scopeKey(caller) : 'all';
+  return `${clusters}${hasScope(caller, SENSITIVE_SCOPE) ? '+sensitive' : ''}`;
+}
+
+/**
+ * The HTTP layer in front of the app. Every exchange runs in its own `exchangeScope` (so even a
+ * stray rejection names its request) and a malformed Host is answered 400 here. POSTed JSON
+ * queries take the response cache path: the caller is authenticated once, here, and the app
+ * is handed that answer; the app says, from the parsed operation and its result, whether the
+ * answer may be kept and until when (`Exchange.outcome`); repeated questions from callers who
+ * see the same things are answered from bytes. Everything else (GET, GraphiQL, /health,
+ * /metrics, ...) goes straight to the app.
+ */
+export function createHttpHandler(app: App, options: HttpHandlerOptions) {
+  const cache =
+    options.responseCache !== false && options.ttlMs > 0
+      ? new ResponseCache({ ttlMs: options.ttlMs, maxBytes: options.responseCacheMaxBytes })
+      : undefined;
+  const authenticate = (headers: Headers) => options.authenticate?.({ headers });
+
+  async function execute(
+    req: IncomingMessage,
+    headers: Headers,
+    body: Buffer,
+    exchange: Exchange,
+  ): Promise<CachedAnswer> {
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(body),
+    });
+    const response = await app.fetch(request, { exchange });
+    const kept: [string, string][] = [];
+    response.headers.forEach((value, name) => {
+      if (!PER_EXCHANGE_HEADERS.has(name)) kept.push([name, value]);
+    });
+    const answer: CachedAnswer = {
+      status: response.status,
+      headers: kept,
+      body: Buffer.from(await response.arrayBuffer()),
+      freshUntil: 0,
+      operationName: exchange.outcome?.operationName ?? operationNameOf(body),
+      requestId: response.headers.get('x-request-id') ?? undefined,
+    };
+    const { outcome } = exchange;
+    if (outcome?.cacheable && answer.status === 200) {
+      // A response that used no ACK answer at all stays as long as the data would.
+      answer.freshUntil = Number.isFinite(outcome.freshUntil)
+        ? outcome.freshUntil
+        : Date.now() + options.ttlMs;
+    }
+    return answer;
+  }
+
+  async function handleQuery(req: IncomingMessage, res: ServerResponse, responses: ResponseCache) {
+    const body = await readBody(req, options.maxBodyBytes);
+    if (!body) {
+      sendError(
+        res,
+        413,
+        `Request body exceeds ${options.maxBodyBytes} bytes.`,
+        { code: LIMIT_ERROR_CODE, limit: 'bodyBytes' },
+        { connection: 'close' },
+      );
+      return;
+    }
+    const started = performance.now();
+    const incomingId = req.headers['x-request-id'];
+    const givenId = acceptedRequestId(typeof incomingId === 'string' ? incomingId : undefined);
+    const reply = (answer: CachedAnswer, result: FrontDoorEvent['result']) => {
+      // A miss keeps the id the app logged; a replay gets the caller's or a fresh one.
+      const requestId = (result === 'miss' ? answer.requestId : givenId) ?? givenId ?? randomUUID();
+      send(res, answer, result, requestId);
+      options.onAnswer?.({
+        result,
+        requestId,
+        operationName: answer.operationName,
+        status: answer.status,
+        durationMs: performance.now() - started,
+      });
+    };
+    const headers = requestHeaders(req);
+    const caller = authenticate(headers);
+    let scope: string | undefined;
+    try {
+      scope = scopeOf(await caller, options.policy);
+    } catch {
+      // The app answers the authentication failure from the same promise.
+    }
+    if (scope === undefined) {
+      reply(await execute(req, headers, body, { caller }), 'miss');
+      return;
+    }
+    // Everything the answer depends on: who may see what, how it is encoded, CORS, the question.
+    const key = ResponseCache.key([
+      scope,
+      req.url ?? '',
+      req.headers.accept ?? '',
+      req.headers.origin ?? '',
+      body.toString('latin1'),
+    ]);
+    const hit = responses.get(key);
+    if (hit) {
+      reply(hit, 'hit');
+      if (responses.dueForRefresh(hit)) {
+        // Asked as the caller is now: a credential that expired meanwhile refreshes nothing.
+        responses.refresh(key, () =>
+          execute(req, headers, body, { caller: authenticate(headers), refresh: true }),
+        );
+      }
+      return;
+    }
+    const { answer, joined } = responses.run(key, () => execute(req, headers, body, { caller }));
+    reply(await answer, joined ? 'shared' : 'miss');
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!hasValidHost(req)) {
+      req.resume();
+      sendError(res, 400, 'The Host header is malformed.', { code: 'BAD_REQUEST' }, { connection: 'close' });
+      return;
+    }
+    const isQuery =
+      cache !== undefined &&
+      req.method === 'POST' &&
+      (req.url === '/graphql' || req.url?.startsWith('/graphql?')) &&
+      JSON_BODY.test(req.headers['content-type'] ?? '');
+    if (!isQuery) {
+      app(req, res);
+      return;
+    }
+    handleQuery(req, res, cache).catch(() => {
+      sendError(res, 500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' });
+    });
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => exchangeScope.run({}, () => handle(req, res));
+}
