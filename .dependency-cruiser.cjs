@@ -21,7 +21,11 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-    layer('bottom-stays-at-the-bottom', BOTTOM, '^src/(?!(config|defaults|logger|request-id|limit-error)(\\.ts|/))'),
+    layer(
+      'bottom-stays-at-the-bottom',
+      BOTTOM,
+      '^src/(?!(config|defaults|logger|request-id|limit-error)(\\.ts|/))',
+    ),
     layer(
       'ack-knows-no-graphql',
       '^src/ack/',
@@ -32,11 +36,7 @@ module.exports = {
       '^src/schema/',
       '^src/(http|app|gateway|main|warm-up|limits|observability)',
     ),
-    layer(
-      'context-below-schema',
-      '^src/(context|upstream-budget|exchange)\\.ts',
-      '^src/(schema|http|app|gateway|main)',
-    ),
+    layer('context-below-schema', '^src/(context\\.ts|request/)', '^src/(schema|http|app|gateway|main)'),
     layer('auth-below-schema', '^src/auth/', '^src/(schema|http|app|gateway|main|context|observability)'),
     layer('observability-below-http', '^src/observability/', '^src/(http|app|gateway|main|schema)'),
     layer('app-below-http', '^src/(app|limits|introspection|warm-up)\\.ts', '^src/(http|main)(\\.ts|/)'),

@@ -19,11 +19,11 @@ import {
   DEFAULT_QUERY_LIMITS,
   DEFAULT_REQUEST_DEADLINE_MS,
 } from './defaults.js';
-import type { ServerContext } from './exchange.js';
 import { hasIntrospection } from './introspection.js';
 import { type QueryLimits, useQueryLimits, useUpstreamBudget } from './limits.js';
 import type { Logger } from './logger.js';
 import { type ObservabilityOptions, useObservability } from './observability/plugin.js';
+import type { ServerContext } from './request/exchange.js';
 import { schema } from './schema/index.js';
 
 /** The query GraphiQL opens with: a tour of the graph's main paths. */

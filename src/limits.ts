@@ -6,8 +6,8 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LIMIT_ERROR_CODE } from './limit-error.js';
+import { upstreamBudgetExceeded } from './request/call-budget.js';
 import { estimateUpstreamCalls } from './schema/upstream-cost.js';
-import { upstreamBudgetExceeded } from './upstream-budget.js';
 
 export { LIMIT_ERROR_CODE };
 

@@ -16,7 +16,12 @@ import { type ParseIssue, parseObject } from './model/parse.js';
 export type AckClusterNodePool = AckNodePool & { readonly clusterId: string };
 
 /** One cluster's node pools, as one `DescribeClusterNodePools` call answered them. */
-export interface AckNodePoolList {
+/** When ACK gave an answer (epoch ms): a stale answer keeps the time of the answer it repeats. */
+export interface Observed {
+  readonly observedAt: number;
+}
+
+export interface AckNodePoolList extends Observed {
   clusterId: string;
   nodePools: readonly AckClusterNodePool[];
   requestId?: string;
@@ -32,7 +37,7 @@ export interface AckClusterListFilter {
 }
 
 /** One page of `DescribeClustersV1`. */
-export interface AckClusterListPage {
+export interface AckClusterListPage extends Observed {
   clusters: readonly AckClusterListEntry[];
   pageNumber: number;
   pageSize: number;
@@ -72,14 +77,22 @@ export class AckApi {
           {},
           { caller: read?.caller },
         );
-        return { clusterId, requestId, nodePools: this.parseNodePools(clusterId, body, requestId) };
+        return {
+          clusterId,
+          requestId,
+          observedAt: Date.now(),
+          nodePools: this.parseNodePools(clusterId, body, requestId),
+        };
       },
       read,
     );
   }
 
   /** `DescribeClusterDetail` for one cluster (GET /clusters/{ClusterId}). */
-  clusterDetail(clusterId: string, read?: AckCacheReadOptions): Promise<MaybeStale<AckClusterDetail>> {
+  clusterDetail(
+    clusterId: string,
+    read?: AckCacheReadOptions,
+  ): Promise<MaybeStale<AckClusterDetail & Observed>> {
     const key = `${this.client.identity}\0DescribeClusterDetail\0${clusterId}`;
     return this.cache.get(
       key,
@@ -98,7 +111,7 @@ export class AckApi {
             requestId,
           });
         }
-        return detail;
+        return Object.assign(detail, { observedAt: Date.now() });
       },
       read,
     );
@@ -144,7 +157,7 @@ export class AckApi {
             : null;
           return entry ? [entry] : [];
         });
-        return { clusters, pageNumber, pageSize, totalCount, requestId };
+        return { clusters, pageNumber, pageSize, totalCount, requestId, observedAt: Date.now() };
       },
       read,
     );

@@ -1,6 +1,6 @@
 import type { AckObserver } from '../ack/ack-observer.js';
-import type { FrontDoorEvent } from '../exchange.js';
 import type { Logger } from '../logger.js';
+import type { FrontDoorEvent } from '../request/exchange.js';
 import { createMetrics, type GuardedEndpoint } from './metrics.js';
 import type { ObservabilityOptions } from './plugin.js';
 import { createTracing, type TracingOptions } from './tracing.js';

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AckClusterListFilter } from '../ack/ack-api.js';
+import type { AckClusterListFilter, AckClusterListPage } from '../ack/ack-api.js';
+import { stalenessOf } from '../ack/ack-cache.js';
 import type { AckClusterListEntry } from '../ack/model/cluster.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
-import { ClusterRef, type ClusterShape } from './cluster.js';
+import { ClusterRef, type ClusterShape, type Observation } from './cluster.js';
 import { badUserInput, toGraphQLError } from './errors.js';
 
 /** Items per page when the caller names none. */
@@ -89,7 +90,14 @@ function checkCount(value: number | null | undefined, argumentName: string): num
 interface Window {
   entries: readonly AckClusterListEntry[];
   totalCount: number;
+  /** The freshness of the page(s) the entries come from: the oldest, and stale if any is. */
+  observed: Observation;
 }
+
+const observationOf = (pages: readonly AckClusterListPage[]): Observation => ({
+  at: Math.min(...pages.map((page) => page.observedAt)),
+  stale: pages.some((page) => stalenessOf(page) !== undefined),
+});
 
 /** Items [start, start + count) of the upstream list: one call (see planPage). */
 async function readWindow(
@@ -98,7 +106,7 @@ async function readWindow(
   start: number,
   count: number,
 ): Promise<Window> {
-  if (count === 0) return { entries: [], totalCount: 0 };
+  if (count === 0) return { entries: [], totalCount: 0, observed: { at: Date.now(), stale: false } };
   const { pageNumber, pageSize } = planPage(start, count);
   const page = ctx.warnings.noteStale(
     'DescribeClustersV1',
@@ -109,6 +117,7 @@ async function readWindow(
   return {
     entries: page.clusters.slice(start - pageStart, start - pageStart + count),
     totalCount: page.totalCount,
+    observed: observationOf([page]),
   };
 }
 
@@ -136,10 +145,15 @@ async function readPermitted(
         .then((page) => ctx.warnings.noteStale('DescribeClustersV1', undefined, page)),
     ),
   );
-  const permitted = [first, ...rest]
+  const pages = [first, ...rest];
+  const permitted = pages
     .flatMap((page) => page.clusters)
     .filter((entry) => ctx.policy.isAllowed(ctx.caller, entry.cluster_id));
-  return { entries: permitted.slice(start, start + count), totalCount: permitted.length };
+  return {
+    entries: permitted.slice(start, start + count),
+    totalCount: permitted.length,
+    observed: observationOf(pages),
+  };
 }
 
 const ClusterFilter = builder.inputType('ClusterFilter', {
@@ -184,7 +198,7 @@ builder.queryField('clusterList', (t) =>
           start = args.after ? decodeCursor(args.after, filter, 'after', scope) + 1 : 0;
           count = first ?? DEFAULT_CLUSTER_PAGE_SIZE;
         }
-        const { entries, totalCount } = await ctx.deadline
+        const { entries, totalCount, observed } = await ctx.deadline
           .race(
             scope === 'all'
               ? readWindow(ctx, filter, start, count)
@@ -195,7 +209,7 @@ builder.queryField('clusterList', (t) =>
           });
         const edges = entries.map((entry, index) => ({
           cursor: encodeCursor(start + index, filter, scope),
-          node: { id: entry.cluster_id, listEntry: entry } satisfies ClusterShape,
+          node: { id: entry.cluster_id, listEntry: entry, observed } satisfies ClusterShape,
         }));
         return {
           edges,

@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+import { stalenessOf } from '../ack/ack-cache.js';
 import {
   AckClusterDetailSpec,
   type AckClusterListEntry,
@@ -16,6 +18,23 @@ import { authorizedClusterId, representationId } from './ids.js';
 export interface ClusterShape {
   id: string;
   listEntry?: AckClusterListEntry;
+  /** When the list entry was observed, and whether it is served stale. */
+  observed?: Observation;
+}
+
+/** When ACK gave an answer (epoch ms) and whether it is served past its TTL because ACK failed. */
+export interface Observation {
+  at: number;
+  stale: boolean;
+}
+
+/** The freshness of the answer a cluster's detail fields come from (the list entry, else the detail). */
+async function observationOf(cluster: ClusterShape, ctx: Context): Promise<Observation> {
+  if (cluster.observed) return cluster.observed;
+  const detail = await nullIfNotFound(ctx.loaders.clusterDetails.load(cluster.id));
+  if (!detail)
+    throw new GraphQLError('ACK knows no detail of this cluster.', { extensions: { code: 'NOT_FOUND' } });
+  return { at: detail.observedAt, stale: stalenessOf(detail) !== undefined };
 }
 
 const LIST_ENTRY_KEYS = new Set(Object.keys(AckClusterListEntrySpec.fields));
@@ -43,6 +62,20 @@ ClusterRef.implement({
       source: clusterSource,
     }),
     id: t.exposeID('id', { nullable: false, description: 'Cluster ID.' }),
+    observedAt: t.field({
+      type: 'DateTime',
+      description:
+        "When ACK gave the answer this cluster's detail fields come from (the cluster list's page " +
+        'when the cluster came from `clusterList`, else DescribeClusterDetail). Survives any router, ' +
+        'unlike `extensions.warnings`.',
+      resolve: async (cluster, _args, ctx) => new Date((await observationOf(cluster, ctx)).at),
+    }),
+    stale: t.boolean({
+      description:
+        "Whether this cluster's detail fields are served past their TTL because ACK failed " +
+        '(stale-if-error); `observedAt` says how old they are.',
+      resolve: async (cluster, _args, ctx) => (await observationOf(cluster, ctx)).stale,
+    }),
     // nodePools and nodePool are defined in node-pool.ts, beside the type they return.
   }),
 });

@@ -1,5 +1,6 @@
 import type { EnumRef } from '@pothos/core';
 import type { AckClusterNodePool } from '../ack/ack-api.js';
+import { stalenessOf } from '../ack/ack-cache.js';
 import { AckNodePoolSpec, NodePoolStateEnum, NodePoolTypeEnum } from '../ack/model/node-pool.js';
 import { ackEnumRef, ackFields } from './ack-types.js';
 import { builder } from './builder.js';
@@ -90,6 +91,24 @@ NodePoolRef.implement({
       nullable: false,
       description: 'The cluster the node pool belongs to.',
       resolve: (pool) => ({ id: pool.clusterId }),
+    }),
+    // Both read the cluster's list from the request's loader, where the pool came from: no call.
+    observedAt: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description:
+        'When ACK answered the DescribeClusterNodePools call this node pool comes from. Survives any ' +
+        'router, unlike `extensions.warnings`.',
+      resolve: async (pool, _args, ctx) =>
+        new Date((await ctx.loaders.nodePools.load(pool.clusterId)).observedAt),
+    }),
+    stale: t.boolean({
+      nullable: false,
+      description:
+        'Whether this node pool is served past its TTL because ACK failed (stale-if-error); ' +
+        '`observedAt` says how old it is.',
+      resolve: async (pool, _args, ctx) =>
+        stalenessOf(await ctx.loaders.nodePools.load(pool.clusterId)) !== undefined,
     }),
   }),
 });

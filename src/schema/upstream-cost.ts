@@ -13,7 +13,12 @@ import { MAX_CLUSTER_IDS } from './cluster.js';
 import { DEFAULT_CLUSTER_PAGE_SIZE, MAX_CLUSTER_PAGE_SIZE } from './cluster-list.js';
 
 /** Cluster fields a `clusterList` entry answers itself, without a DescribeClusterDetail call. */
-const LIST_ENTRY_FIELDS = new Set(fieldsOf(AckClusterListEntrySpec).map((field) => field.name));
+const LIST_ENTRY_FIELDS = new Set([
+  ...fieldsOf(AckClusterListEntrySpec).map((field) => field.name),
+  // Freshness of a listed cluster is the page's.
+  'observedAt',
+  'stale',
+]);
 /** Cluster fields that cost no call of their own: the id, and those that read the node-pool list. */
 const CLUSTER_FREE_FIELDS = new Set(['id', '__typename']);
 const NODE_POOL_FIELDS = new Set(['nodePools', 'nodePool']);

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCallBudget } from '../../src/request/call-budget.js';
 import { estimateUpstreamCalls } from '../../src/schema/upstream-cost.js';
-import { createCallBudget } from '../../src/upstream-budget.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;

@@ -3,7 +3,7 @@ import { hashApiKey } from '../../src/auth/api-key.js';
 import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { createPolicy } from '../../src/auth/policy.js';
 import { SENSITIVE_SCOPE } from '../../src/auth/principal.js';
-import type { FrontDoorEvent } from '../../src/exchange.js';
+import type { FrontDoorEvent } from '../../src/request/exchange.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway | undefined;

@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST } from './defaults.js';
-import { limitExceeded } from './limit-error.js';
+import { DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST } from '../defaults.js';
+import { limitExceeded } from '../limit-error.js';
 
 export const upstreamBudgetExceeded = (max: number, wanted?: number) =>
   limitExceeded(

@@ -1,4 +1,4 @@
-import type { Principal } from './auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 
 /** What the GraphQL app found out about one execution, for the HTTP layer's response cache. */
 export interface ExecutionOutcome {

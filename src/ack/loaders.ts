@@ -1,0 +1,45 @@
+import DataLoader from 'dataloader';
+import type { AckApi, AckNodePoolList, Observed } from './ack-api.js';
+import type { AckCacheReadOptions } from './ack-cache.js';
+import type { AckClusterDetail } from './model/cluster.js';
+
+/** Per-request loaders: one upstream question per key per request, whatever asks for it. */
+export interface Loaders {
+  /** Cluster id -> its node pools (`DescribeClusterNodePools`), or the AckError it failed with. */
+  nodePools: DataLoader<string, AckNodePoolList>;
+  /** Cluster id -> its `DescribeClusterDetail`, loaded only when a detail field asks. */
+  clusterDetails: DataLoader<string, AckClusterDetail & Observed>;
+}
+
+/**
+ * What the request wraps around every read a loader makes (its call budget, its deadline, the
+ * freshness notes of its answer), so this layer knows nothing of the request itself.
+ */
+export type ReadGuard = <V>(operation: string, clusterId: string, read: () => Promise<V>) => Promise<V>;
+
+/** How many keys one batch may hold; ACK has no batch API, so this only bounds fan-out. */
+const MAX_BATCH_SIZE = 100;
+
+const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** A loader over a per-key ACK call: a failed key resolves to its Error, never failing the batch. */
+function perKeyLoader<V>(load: (key: string) => Promise<V>): DataLoader<string, V> {
+  return new DataLoader<string, V>(
+    (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => toError(error)))),
+    { maxBatchSize: MAX_BATCH_SIZE },
+  );
+}
+
+const unguarded: ReadGuard = (_operation, _clusterId, read) => read();
+
+/** The loaders of one request, over the process-wide cached `AckApi`. */
+export function createLoaders(ack: AckApi, read: AckCacheReadOptions = {}, guard = unguarded): Loaders {
+  return {
+    nodePools: perKeyLoader((clusterId) =>
+      guard('DescribeClusterNodePools', clusterId, () => ack.nodePools(clusterId, read)),
+    ),
+    clusterDetails: perKeyLoader((clusterId) =>
+      guard('DescribeClusterDetail', clusterId, () => ack.clusterDetail(clusterId, read)),
+    ),
+  };
+}
