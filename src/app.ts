@@ -19,33 +19,13 @@ import {
   DEFAULT_QUERY_LIMITS,
   DEFAULT_REQUEST_DEADLINE_MS,
 } from './defaults.js';
+import { type GraphiQLExample, graphiqlOptions } from './graphiql.js';
 import { hasIntrospection } from './introspection.js';
 import { type QueryLimits, useQueryLimits, useUpstreamBudget } from './limits.js';
 import type { Logger } from './logger.js';
 import { type ObservabilityOptions, useObservability } from './observability/plugin.js';
 import type { ServerContext } from './request/exchange.js';
 import { schema } from './schema/index.js';
-
-/** The query GraphiQL opens with: a tour of the graph's main paths. */
-export const EXAMPLE_QUERY = /* GraphQL */ `# ACK node pools as a graph. Put a cluster id below and run (Ctrl-Enter).
-# The docs pane (top left) describes every field.
-query ClusterNodePools($clusterId: ID!) {
-  cluster(id: $clusterId) {
-    id
-    nodePools {
-      id
-      name
-      type
-      isDefault
-      created
-      status { state totalNodes healthyNodes servingNodes }
-      autoScaling { enable type minInstances maxInstances }
-      scalingGroup { instanceTypes desiredSize dataDisks { category size encrypted } }
-      kubernetesConfig { runtime runtimeVersion labels { key value } taints { key value effect } }
-    }
-  }
-}
-`;
 
 /** How long a readiness answer is reused, so probes do not hammer ACK's rate limits. */
 export const READINESS_CACHE_MS = 5_000;
@@ -55,8 +35,8 @@ export interface AppOptions {
   logger: Logger;
   /** Serve GraphiQL (entirely from this process, no CDN) on a browser GET of /graphql. @default true */
   graphiql?: boolean;
-  /** Variables GraphiQL opens with, e.g. a real cluster id. */
-  graphiqlVariables?: Record<string, unknown>;
+  /** What GraphiQL's example tabs may know: a real cluster id, the auth header to prefill. */
+  graphiqlExample?: GraphiQLExample;
   /** Answer introspection queries. @default true */
   introspection?: boolean;
   /** Limits every request meets before anything is asked upstream. @default DEFAULT_QUERY_LIMITS */
@@ -84,6 +64,28 @@ export interface AppOptions {
    * echoed `x-request-id` are always on. @default no metrics, no tracing
    */
   observability?: ObservabilityOptions;
+}
+
+/** The code of a request refused for lacking a CSRF header (it would count as `UNKNOWN` otherwise). */
+export const CSRF_ERROR_CODE = 'CSRF_HEADER_REQUIRED';
+
+/** A front-door plugin whose refusals (thrown before parsing) carry `code`. */
+function withCode(plugin: Plugin, code: string): Plugin {
+  const parse = plugin.onRequestParse;
+  if (!parse) return plugin;
+  return {
+    ...plugin,
+    onRequestParse: (payload) => {
+      try {
+        return parse(payload);
+      } catch (error) {
+        if (error instanceof GraphQLError && error.extensions.code === undefined) {
+          Object.assign(error.extensions, { code });
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 /** Headers that mark a request as sent by a script (which a cross-site form cannot set). */
@@ -139,7 +141,8 @@ export function createApp(options: AppOptions): App {
     ...useQueryLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits }),
     useUpstreamBudget(maxUpstreamCalls),
   ];
-  if (options.csrfPrevention !== false) plugins.push(useCSRFPrevention({ requestHeaders: CSRF_HEADERS }));
+  if (options.csrfPrevention !== false)
+    plugins.push(withCode(useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), CSRF_ERROR_CODE));
   if (options.introspection === false) plugins.push(useDisableIntrospection());
   const corsOrigins = new Set(options.corsOrigins ?? []);
   if (corsOrigins.size > 0) plugins.push(varyByOrigin);
@@ -194,19 +197,7 @@ export function createApp(options: AppOptions): App {
       });
       return context;
     },
-    graphiql:
-      options.graphiql === false
-        ? false
-        : {
-            title: 'ACK node-pool gateway',
-            defaultQuery: EXAMPLE_QUERY,
-            ...(options.graphiqlVariables
-              ? {
-                  defaultVariableEditorOpen: true,
-                  variables: JSON.stringify(options.graphiqlVariables, null, 2),
-                }
-              : {}),
-          },
+    graphiql: options.graphiql === false ? false : graphiqlOptions(options.graphiqlExample),
     // Loaded on the first page view: the bundle costs ~30 MB of memory that API-only
     // deployments (and GRAPHIQL=false) never pay.
     renderGraphiQL: async (graphiqlOptions) => {

@@ -81,11 +81,18 @@ export async function createGateway(
   const authenticate =
     overrides.authenticate ?? (auth ? createAuthenticator(auth.authentication) : undefined);
   const policy = overrides.policy ?? (auth ? createPolicy(auth.policy.statements, auth.policy) : undefined);
+  const authHeader =
+    auth?.authentication.mode === 'api-key'
+      ? { name: 'Authorization', placeholder: 'Bearer <your API key>' }
+      : auth?.authentication.mode === 'jwt'
+        ? { name: 'Authorization', placeholder: 'Bearer <your JWT>' }
+        : undefined;
   const app = createApp({
     ack,
     logger,
     authenticate,
     policy,
+
     graphiql: config.graphiql,
     introspection: config.introspection,
     csrfPrevention: config.csrfPrevention,
@@ -95,6 +102,7 @@ export async function createGateway(
     maxUpstreamCallsPerRequest: config.maxUpstreamCallsPerRequest,
     observability: observability.app,
     ...overrides.app,
+    graphiqlExample: { authHeader, ...overrides.app?.graphiqlExample },
   });
   const handler = createHttpHandler(app, {
     responseCache: config.responseCache.enabled,

@@ -32,6 +32,8 @@ const coded =
   (limit: string) =>
   (_context: unknown, error: GraphQLError): void => {
     Object.assign(error.extensions, { code: LIMIT_ERROR_CODE, limit });
+    // graphql-armor words its refusals as parse errors; they are limits.
+    error.message = error.message.replace(/^Syntax Error: /, '');
   };
 
 /** Reads a body up to `maxBytes`, failing as soon as it grows past them. */

@@ -13,7 +13,8 @@ const SHUTDOWN_SWEEP_MS = 50;
 /** Starts the embedded ACK simulator with a fresh key pair and points the config at it. */
 async function startSimulator(config: Config, logger: Logger) {
   const settings = config.simulator;
-  if (!settings) return { config, stop: async () => {}, firstClusterId: undefined };
+  if (!settings)
+    return { config, stop: async () => {}, firstClusterId: undefined, firstNodePoolName: undefined };
   const { createAckSimulator, parseSimulatorFaults, parseSimulatorScaleEvents, SimulatorSpecError } =
     await import('./simulator/index.js');
   const bounds = { clusterCount: settings.clusters, nodePoolsPerCluster: settings.nodePoolsPerCluster };
@@ -54,6 +55,7 @@ async function startSimulator(config: Config, logger: Logger) {
     config: { ...config, ack: { ...config.ack, endpoint, protocol: 'http' as const, credentials } },
     stop: () => simulator.close(),
     firstClusterId: simulator.clusters[0]?.id,
+    firstNodePoolName: simulator.clusters[0]?.nodePools[0]?.nodepool_info.name,
   };
 }
 
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
   const gateway = await createGateway(config, logger, {
     auth,
     app: {
-      graphiqlVariables: { clusterId: simulator.firstClusterId ?? 'c0123456789abcdef0123456789abcdef' },
+      graphiqlExample: { clusterId: simulator.firstClusterId, nodePoolName: simulator.firstNodePoolName },
     },
   });
   keepServingOnUnhandledRejection(logger, gateway.observability.onUnhandledRejection);

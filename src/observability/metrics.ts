@@ -33,6 +33,8 @@ export interface RequestMeasurement {
   durationMs: number;
   /** `extensions.code` of every error in the answer. */
   errorCodes: readonly string[];
+  /** Whether it was executed, or replayed from the response cache (a hit or a shared answer). @default 'execution' */
+  servedFrom?: 'execution' | 'response_cache';
 }
 
 /** Something whose upstream guard can be read: an `AckClient`. */
@@ -64,8 +66,8 @@ export function createMetrics(options: MetricsOptions = {}) {
 
   const requests = new Counter({
     name: 'ack_gateway_graphql_requests_total',
-    help: 'GraphQL requests, by operation name and HTTP status.',
-    labelNames: ['operation', 'status'] as const,
+    help: 'GraphQL requests, by operation name, HTTP status and whether they were executed or replayed from the response cache.',
+    labelNames: ['operation', 'status', 'served_from'] as const,
     registers,
   });
   const requestDuration = new Histogram({
@@ -198,7 +200,11 @@ export function createMetrics(options: MetricsOptions = {}) {
     },
     recordRequest(request: RequestMeasurement): void {
       const operation = request.operationName ? operationLabel(request.operationName) : ANONYMOUS_OPERATION;
-      requests.inc({ operation, status: String(request.status) });
+      requests.inc({
+        operation,
+        status: String(request.status),
+        served_from: request.servedFrom ?? 'execution',
+      });
       requestDuration.observe({ operation }, request.durationMs / 1000);
       for (const code of request.errorCodes) errors.inc({ code: codeLabel(code) });
     },

@@ -50,7 +50,13 @@ export async function createObservability(settings: ObservabilitySettings, logge
       if (event.result === 'miss') return;
       const { requestId, operationName, status, result } = event;
       const durationMs = Math.round(event.durationMs * 10) / 10;
-      metrics?.recordRequest({ operationName, status, durationMs: event.durationMs, errorCodes: [] });
+      metrics?.recordRequest({
+        operationName,
+        status,
+        durationMs: event.durationMs,
+        errorCodes: [],
+        servedFrom: 'response_cache',
+      });
       logger.info({ requestId, operationName, status, durationMs, responseCache: result }, 'GraphQL request');
     },
     /** Counts one unhandled promise rejection (`unhandled-rejections.ts`). */

@@ -11,6 +11,7 @@ import {
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { AckObserver } from '../ack/ack-observer.js';
 import { DEFAULT_SERVICE_NAME } from '../defaults.js';
+import { addLogContext } from '../logger.js';
 
 export interface TracingOptions {
   /**
@@ -69,6 +70,13 @@ export async function createTracing(options: TracingOptions) {
   const tracer = provider.getTracer(DEFAULT_SERVICE_NAME);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const propagator = new W3CTraceContextPropagator();
+  // Log lines written while a span is active carry its ids, so logs and traces join up.
+  const removeLogContext = addLogContext(() => {
+    const span = trace.getSpan(contextManager.active());
+    if (!span) return undefined;
+    const { traceId, spanId } = span.spanContext();
+    return { traceId, spanId };
+  });
 
   const ackObserver: AckObserver = {
     onCallStart: ({ action, clusterId }) => {
@@ -113,6 +121,7 @@ export async function createTracing(options: TracingOptions) {
       contextManager.with(trace.setSpan(parent, span), fn),
     /** Sends the spans still buffered and stops. */
     shutdown: async (): Promise<void> => {
+      removeLogContext();
       await provider.shutdown();
       contextManager.disable();
     },

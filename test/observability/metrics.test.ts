@@ -122,6 +122,44 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('what the metrics say of the front door', () => {
+  it('count replies from the response cache under their operation name, labelled as replayed', async () => {
+    const gateway = await start({ simulator: { clusterCount: 1 } });
+    const url = await gateway.listen();
+    const [id] = gateway.simulator.clusters.map((cluster) => cluster.id);
+    // No operationName in the body: the name comes from the parsed document.
+    const body = JSON.stringify({ query: NODE_POOLS, variables: { id } });
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    }
+    const { text } = await gateway.scrape();
+    const requests = (labels: Record<string, string>) =>
+      sample(text, 'ack_gateway_graphql_requests_total', labels);
+    expect(requests({ operation: 'Pools', served_from: 'execution' })).toBe(2);
+    expect(requests({ operation: 'Pools', served_from: 'response_cache' })).toBe(3);
+    expect(requests({ operation: 'anonymous' })).toBeUndefined();
+  });
+
+  it('count CSRF refusals under their own code, and word limit errors as limits', async () => {
+    const gateway = await start();
+    const refused = await gateway.app.fetch('http://gateway.test/graphql?query=%7B__typename%7D');
+    expect(refused.status).toBe(403);
+    const deep = await gateway.post(
+      `{ cluster(id: "c1") { ${'nodePools { cluster { '.repeat(8)}id${' } }'.repeat(8)} } }`,
+    );
+    const limit = (deep.body.errors as { message: string; extensions: { code: string } }[])[0];
+    expect(limit?.extensions.code).toBe('QUERY_LIMIT_EXCEEDED');
+    expect(limit?.message).not.toMatch(/^Syntax Error/);
+    const { text } = await gateway.scrape();
+    expect(sample(text, 'ack_gateway_graphql_errors_total', { code: 'CSRF_HEADER_REQUIRED' })).toBe(1);
+    expect(sample(text, 'ack_gateway_graphql_errors_total', { code: 'UNKNOWN' })).toBeUndefined();
+  });
+});
+
 describe('operation name labels', () => {
   it('are bounded: past the cap, new names count as other', () => {
     const metrics = createMetrics({ maxOperationNames: 2, defaultMetrics: false });

@@ -77,6 +77,8 @@ export async function startObservedGateway(options: ObservedGatewayOptions = {})
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     /** Every log line so far, as written. */
     rawLogs: () => lines.join('\n'),
+    /** The real HTTP layer (response cache included) on a loopback port. */
+    listen: gateway.listen,
     scrape: async (headers: Record<string, string> = {}) => {
       const response = await app.fetch('http://gateway.test/metrics', { headers });
       return {

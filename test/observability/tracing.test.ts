@@ -60,6 +60,13 @@ describe('traces', () => {
     });
     expect(http.resource.attributes['service.name']).toBe('ack-nodepool-gateway-test');
 
+    // Log lines written while the request's spans are active carry their ids.
+    const requestLine = gateway
+      .logs()
+      .find((line) => line.msg === 'GraphQL request' && line.requestId === 'trace-test-1');
+    expect(requestLine).toMatchObject({ traceId });
+    expect(typeof requestLine?.spanId).toBe('string');
+
     // Nothing secret in any span: not the key, not a signature, not a header.
     const everything = JSON.stringify(spans.map((span) => [span.name, span.attributes, span.events]));
     expect(everything).not.toContain(TEST_KEY.accessKeySecret);
