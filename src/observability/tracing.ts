@@ -8,7 +8,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AckObserver } from '../ack/ack-observer.js';
 import { DEFAULT_SERVICE_NAME } from '../defaults.js';
 import { addLogContext } from '../logger.js';
@@ -50,20 +50,22 @@ export async function createTracing(options: TracingOptions) {
     { W3CTraceContextPropagator },
     { resourceFromAttributes },
   ] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/sdk-trace'),
     import('@opentelemetry/context-async-hooks'),
     import('@opentelemetry/core'),
     import('@opentelemetry/resources'),
   ]);
   let processor: InstanceType<typeof sdk.SimpleSpanProcessor | typeof sdk.BatchSpanProcessor>;
   if (options.exporter) {
-    processor = new sdk.SimpleSpanProcessor(options.exporter);
+    processor = new sdk.SimpleSpanProcessor({ exporter: options.exporter });
   } else {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const url = `${String(options.endpoint).replace(/\/+$/, '')}/v1/traces`;
-    processor = new sdk.BatchSpanProcessor(new OTLPTraceExporter({ url }));
+    processor = new sdk.BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) });
   }
-  const provider = new sdk.NodeTracerProvider({
+  // The SDK's plain provider: it registers nothing globally (no context manager, no
+  // propagator), so spans are parented only through the context manager below.
+  const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? DEFAULT_SERVICE_NAME }),
     spanProcessors: [processor],
   });

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Authenticator } from '../../src/auth/authenticate.js';
 import { createLogger } from '../../src/logger.js';
 import { createObservability } from '../../src/observability/observability.js';
