@@ -86,3 +86,16 @@ export class PeakRss {
     );
   }
 }
+
+/** VmHWM (the kernel's peak RSS since start or the last reset) of a process in KiB, or undefined. */
+export const peakRssKb = (pid: number): number | undefined => statusKb(pid, 'VmHWM');
+
+/** Resets a process's VmHWM to its current RSS (clear_refs 5); false when that is not permitted. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,8 +1,8 @@
 /**
- * The soak's fault schedule: every period a few clusters get an error fault (the rest stay
- * healthy), now and then every answer slows down, and the simulator's latency wanders in its
- * normal range. Every change is logged with its time, so each answer can later be judged
- * against what its clusters were doing while it was being made.
+ * The soak's fault schedule: every period a fixed number of clusters (a quarter of them in the
+ * soak) get an error fault and the rest stay healthy, now and then every answer slows down, and
+ * the simulator's latency wanders in its normal range. Every change is logged with its time, so
+ * each answer can later be judged against what its clusters were doing while it was being made.
  */
 import type { AckSimulator, Fault } from '../../src/simulator/index.js';
 
@@ -19,22 +19,27 @@ export const ROTATED_FAULTS = [
 export interface FaultScheduleOptions {
   /** How long one set of faults stays. */
   periodMs: number;
-  /** Clusters faulted per period (the others stay healthy). */
+  /** Clusters faulted at every moment of the fault phase (the others stay healthy). */
   faultedPerPeriod: number;
-  /** Every n-th period is calm: no faults at all. */
+  /** Every n-th period is calm (no faults at all); 0: never. */
   calmEvery: number;
   /**
-   * A fault "touches" an answer when its window overlaps [start - graceMs, end]: an upstream call
-   * made just before a fault was cleared may still be shared by requests that start after it.
+   * The settle margin: a fault "touches" an answer when its window overlaps
+   * [start - settleMs, end]. For a while after a fault is lifted its cluster may still fail on
+   * its own account (an upstream call made before the lift still shared, its breaker still open
+   * until the cool-down's trial call): that is not collateral damage.
    */
-  graceMs: number;
+  settleMs: number;
   /** Normal latency of the simulator, re-drawn every few hundred ms. */
   baseLatencyMs: readonly [number, number];
   /** Chance per period of a latency spike for every cluster. */
   spikeChance: number;
   spikeLatencyMs: readonly [number, number];
   spikeDurationMs: number;
+  /** Which clusters, which faults, which spikes: a stream of its own, so a seed replays them. */
   random: () => number;
+  /** The normal latency's draws (their count depends on timing). @default random */
+  jitterRandom?: () => number;
 }
 
 interface Window {
@@ -53,6 +58,8 @@ export class FaultSchedule {
   private readonly timers: NodeJS.Timeout[] = [];
   private spikeUntil = 0;
   private periodIndex = 0;
+  /** `performance.now()` when the faults started: times in reports are relative to it. */
+  origin = performance.now();
   /** Faults applied, by kind. */
   readonly applied: Record<string, number> = {};
   calmPeriods = 0;
@@ -63,23 +70,28 @@ export class FaultSchedule {
     private readonly options: FaultScheduleOptions,
   ) {}
 
-  private between([low, high]: readonly [number, number]): number {
-    return Math.round(low + this.options.random() * (high - low));
+  private between([low, high]: readonly [number, number], random = this.options.random): number {
+    return Math.round(low + random() * (high - low));
+  }
+
+  private baseLatency(): number {
+    return this.between(this.options.baseLatencyMs, this.options.jitterRandom ?? this.options.random);
   }
 
   /** Starts the latency jitter (before warm-up). */
   startJitter(): void {
-    this.simulator.setOptions({ latencyMs: this.between(this.options.baseLatencyMs) });
+    this.simulator.setOptions({ latencyMs: this.baseLatency() });
     this.timers.push(
       setInterval(() => {
         if (performance.now() < this.spikeUntil) return;
-        this.simulator.setOptions({ latencyMs: this.between(this.options.baseLatencyMs) });
+        this.simulator.setOptions({ latencyMs: this.baseLatency() });
       }, JITTER_EVERY_MS),
     );
   }
 
   /** Starts rotating faults (after warm-up). */
   startFaults(): void {
+    this.origin = performance.now();
     this.rotate();
     this.timers.push(setInterval(() => this.rotate(), this.options.periodMs));
   }
@@ -104,7 +116,7 @@ export class FaultSchedule {
     const now = performance.now();
     this.clearActive(now);
     this.periodIndex += 1;
-    if (this.periodIndex % this.options.calmEvery === 0) {
+    if (this.options.calmEvery > 0 && this.periodIndex % this.options.calmEvery === 0) {
       this.calmPeriods += 1;
       return;
     }
@@ -130,7 +142,12 @@ export class FaultSchedule {
   }
 
   private overlaps(window: Window, from: number, to: number): boolean {
-    return window.from <= to && window.to >= from - this.options.graceMs;
+    return window.from <= to && window.to >= from - this.options.settleMs;
+  }
+
+  /** Clusters with a fault right now. */
+  get faultedNow(): number {
+    return this.active.size;
   }
 
   /** The faults of `clusterId` that touch an answer made between `from` and `to`. */
@@ -146,6 +163,19 @@ export class FaultSchedule {
     return this.faultsDuring(clusterId, from, to).length === 0;
   }
 
+  /**
+   * What `clusterId` last went through before `at`, for the report of a collateral error:
+   * `never faulted`, `slow until 3.1 s before` or `throttled since 1.2 s`.
+   */
+  lastFault(clusterId: string, at: number): string {
+    const before = (this.windows.get(clusterId) ?? []).filter((window) => window.from <= at).at(-1);
+    if (!before) return 'never faulted before';
+    const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
+    return before.to > at
+      ? `${before.fault} since ${seconds(at - before.from)}`
+      : `${before.fault} lifted ${seconds(at - before.to)} before`;
+  }
+
   /** Whether a latency spike touches an answer made between `from` and `to`. */
   spikeDuring(from: number, to: number): boolean {
     return this.spikes.some((window) => this.overlaps(window, from, to));
@@ -156,6 +186,6 @@ export class FaultSchedule {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
     this.clearActive(performance.now());
-    this.simulator.setOptions({ latencyMs: this.between(this.options.baseLatencyMs) });
+    this.simulator.setOptions({ latencyMs: this.baseLatency() });
   }
 }

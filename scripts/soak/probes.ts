@@ -1,12 +1,17 @@
 /**
  * What the soak asks and how each answer is judged. A probe is one GraphQL request plus the
- * checks of its answer; a Judge applies them against the fault schedule:
+ * checks of its answer, and the slots of its answer: which cluster each top-level field (by its
+ * alias) or list entry (by its index in `ids`) is about, as the probe built the query. A Judge
+ * applies them against the fault schedule:
  * - every error must carry a code other than INTERNAL_SERVER_ERROR;
  * - an existing cluster answered null must carry a coded error at its path (null alone says
  *   "does not exist", a lie);
- * - a healthy cluster (no fault touching the answer) must be answered with the simulator's data;
- *   a retryable code there (UPSTREAM_UNAVAILABLE/THROTTLED/TIMEOUT: breaker open, queue full,
- *   deadline) is "collateral", any other code is lost;
+ * - a healthy cluster (no fault touching the answer, the settle margin included) must be
+ *   answered with the simulator's data; an error there with a code other than the retryable ones
+ *   (UPSTREAM_UNAVAILABLE/THROTTLED/TIMEOUT) is also lost;
+ * - every error of the answer is attributed to the slot its path falls in: one on a slot of a
+ *   healthy cluster (or of no cluster at all: the cluster list, an unknown id) is "collateral",
+ *   damage some other cluster's fault (or the gateway itself) did; an error in no slot is lost;
  * - data answered for a faulted cluster (from the stale cache) must be right too.
  */
 import type { AckSimulator } from '../../src/simulator/index.js';
@@ -25,6 +30,33 @@ export interface GqlBody {
 }
 
 type Path = readonly (string | number)[];
+
+/** What the part of an answer under `path` is about. */
+export interface Slot {
+  path: Path;
+  /** The cluster id the query asked about there (may not exist), or a pseudo id like LIST_SLOT. */
+  clusterId: string;
+  /** An error code that is this slot's right answer, not a failure (BAD_USER_INPUT for a malformed id). */
+  answer?: string;
+}
+
+/** The slot id of the cluster list (DescribeClustersV1 unfiltered: no fault ever concerns it). */
+export const LIST_SLOT = '(cluster list)';
+/** The slot id of a malformed id (answered BAD_USER_INPUT before anything is asked). */
+export const MALFORMED_SLOT = '(malformed id)';
+
+/** One error on a part of an answer that no fault concerned. */
+export interface CollateralError {
+  path: string;
+  code: string;
+  clusterId: string;
+  /** A latency spike (every cluster slower) touched the answer. */
+  spike: boolean;
+  /** What the cluster last went through (FaultSchedule.lastFault). */
+  lastFault: string;
+  /** When the request was sent, in ms since the faults started. */
+  at: number;
+}
 /** A reason the (non-null) value is wrong, or undefined when it is right. */
 type Verify = (value: unknown) => string | undefined;
 
@@ -48,7 +80,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 export class Judge {
   readonly lost: string[] = [];
-  readonly collateral: string[] = [];
+  readonly collateral: CollateralError[] = [];
   /** Slots of faulted clusters answered with a coded error (the expected outcome). */
   faultedErrors = 0;
   /** Slots of faulted clusters answered with (right) data: stale cache or a recovered call. */
@@ -64,7 +96,7 @@ export class Judge {
     private readonly start: number,
     private readonly end: number,
     /** Request errors (a documented 4xx) need no code; execution errors always do. */
-    requestError = false,
+    private readonly requestError = false,
   ) {
     this.errors = Array.isArray(body.errors) ? body.errors : [];
     for (const error of requestError ? [] : this.errors) {
@@ -97,19 +129,57 @@ export class Judge {
     return value;
   }
 
-  /** A null answer with errors for a cluster (or the list) that could not be asked. */
+  /**
+   * A null answer with errors for a cluster (or the list) that could not be asked. On a healthy
+   * one, a retryable code may be true (and is collateral: see attribute); any other is a lie.
+   */
   private failed(where: string, errors: GqlError[], healthy: boolean): void {
     if (!healthy) {
       this.faultedErrors += 1;
       return;
     }
     const wrong = errors.filter((error) => !RETRYABLE_CODES.has(codeOf(error)));
-    if (wrong.length > 0) {
-      this.lose(`${where}: healthy, answered ${wrong.map(errorKey).join(', ')}`);
-      return;
+    if (wrong.length > 0) this.lose(`${where}: healthy, answered ${wrong.map(errorKey).join(', ')}`);
+  }
+
+  /**
+   * Attributes every error of the answer to the slot (the longest path prefix) it falls in, or,
+   * when it sits above slots (a whole list failed), to every slot under it. An error on a slot no
+   * fault touched is collateral; an error without a path, or in no slot at all, is lost (the
+   * probe did not ask there).
+   */
+  attribute(slots: readonly Slot[]): void {
+    if (this.requestError) return;
+    for (const error of this.errors) {
+      const path = error.path;
+      const where = path?.join('.') || '(root)';
+      if (!path || path.length === 0) {
+        this.lose(`error ${errorKey(error)} without a field path`);
+        continue;
+      }
+      let slot: Slot | undefined;
+      for (const candidate of slots) {
+        if (startsWith(path, candidate.path) && candidate.path.length > (slot?.path.length ?? -1))
+          slot = candidate;
+      }
+      const owners = slot ? [slot] : slots.filter((candidate) => startsWith(candidate.path, path));
+      if (owners.length === 0) {
+        this.lose(`error ${errorKey(error)} at ${where}, a path the query did not ask about`);
+        continue;
+      }
+      for (const owner of owners) {
+        if (owner.answer !== undefined && codeOf(error) === owner.answer) continue;
+        if (!this.faults.healthy(owner.clusterId, this.start, this.end)) continue;
+        this.collateral.push({
+          path: slot ? where : `${where} (over ${owner.path.join('.')})`,
+          code: errorKey(error),
+          clusterId: owner.clusterId,
+          spike: this.faults.spikeDuring(this.start, this.end),
+          lastFault: this.faults.lastFault(owner.clusterId, this.start),
+          at: this.start - this.faults.origin,
+        });
+      }
     }
-    const spike = this.faults.spikeDuring(this.start, this.end) ? ' (latency spike)' : '';
-    for (const error of errors) this.collateral.push(`${errorKey(error)}${spike}`);
   }
 
   /**
@@ -172,7 +242,12 @@ export class Judge {
 export interface Probe {
   kind: string;
   query: string;
+  /** The variables sent; a flood probe's padding is left out (see `body`). */
   variables?: Record<string, unknown>;
+  /** Which cluster each part of the answer is about (empty for request errors). */
+  slots: Slot[];
+  /** The request body, when it is not `{query, variables}` (the flood's padded bodies). */
+  body?: () => string;
   /** A 4xx that is the documented answer of this request. */
   expectStatus?: number;
   check(judge: Judge): void;
@@ -247,6 +322,7 @@ export class ProbeFactory {
       [14, () => this.nodePool()],
       [10, (walk) => this.clusterList(walk)],
       [10, () => this.clusterDetail()],
+      [10, () => this.aliased()],
       [4, () => this.malformedId()],
       [4, () => this.unknownCluster()],
       [2, () => this.invalidDocument()],
@@ -294,6 +370,7 @@ export class ProbeFactory {
       kind: 'nodePools',
       query: 'query SoakNodePools($c: ID!) { nodePools(clusterId: $c) { id clusterId name } }',
       variables: { c },
+      slots: [{ path: ['nodePools'], clusterId: c }],
       check: (judge) =>
         judge.cluster(['nodePools'], c, () => sameList(judge.value(['nodePools']), this.pools.get(c) ?? [])),
     };
@@ -305,6 +382,7 @@ export class ProbeFactory {
       kind: 'nodePools(isDefault)',
       query: 'query SoakDefaultPools($c: ID!) { nodePools(clusterId: $c, isDefault: true) { id isDefault } }',
       variables: { c },
+      slots: [{ path: ['nodePools'], clusterId: c }],
       check: (judge) =>
         judge.cluster(['nodePools'], c, () =>
           sameList(judge.value(['nodePools']), this.defaultPools.get(c) ?? []),
@@ -318,6 +396,7 @@ export class ProbeFactory {
       kind: 'cluster.nodePools',
       query: 'query SoakCluster($c: ID!) { cluster(id: $c) { id nodePools { id } } }',
       variables: { c },
+      slots: [{ path: ['cluster'], clusterId: c }],
       check: (judge) =>
         judge.cluster(['cluster'], c, (cluster) => {
           if (!isRecord(cluster) || cluster.id !== c) return `not cluster ${c}`;
@@ -340,6 +419,11 @@ export class ProbeFactory {
       kind: 'clusters(ids)',
       query: 'query SoakClusters($ids: [ID!]!) { clusters(ids: $ids) { id nodePools { id } } }',
       variables: { ids: entries.map((entry) => entry.id) },
+      slots: entries.map((entry, index) =>
+        entry.kind === 'malformed'
+          ? { path: ['clusters', index], clusterId: MALFORMED_SLOT, answer: 'BAD_USER_INPUT' }
+          : { path: ['clusters', index], clusterId: entry.id },
+      ),
       check: (judge) => {
         const list = judge.value(['clusters']);
         if (!Array.isArray(list) || list.length !== entries.length) {
@@ -374,6 +458,7 @@ export class ProbeFactory {
       kind: exists ? 'nodePool' : 'nodePool(unknown pool)',
       query: 'query SoakNodePool($c: ID!, $p: ID!) { nodePool(clusterId: $c, id: $p) { id clusterId name } }',
       variables: { c, p },
+      slots: [{ path: ['nodePool'], clusterId: c }],
       check: (judge) =>
         judge.cluster(
           ['nodePool'],
@@ -398,6 +483,7 @@ export class ProbeFactory {
         'query SoakClusterList($first: Int, $after: String) { clusterList(first: $first, after: $after) ' +
         '{ totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }',
       variables: { first, after },
+      slots: [{ path: ['clusterList'], clusterId: LIST_SLOT }],
       check: (judge) =>
         judge.healthyField(['clusterList'], (connection) => {
           if (!isRecord(connection)) return 'not an object';
@@ -437,6 +523,7 @@ export class ProbeFactory {
         'query SoakDetail($c: ID!) { cluster(id: $c) { id name regionId clusterType state currentVersion ' +
         'nodePools { id } } }',
       variables: { c },
+      slots: [{ path: ['cluster'], clusterId: c }],
       check: (judge) =>
         judge.cluster(['cluster'], c, (cluster) => {
           if (!isRecord(cluster) || cluster.id !== c) return `not cluster ${c}`;
@@ -454,6 +541,95 @@ export class ProbeFactory {
     };
   }
 
+  /**
+   * Two to five aliased top-level fields, each about a cluster of its own (repeats allowed):
+   * one request mixing faulted and healthy clusters, attributed field by field by alias.
+   */
+  private aliased(): Probe {
+    const count = 2 + Math.floor(this.random() * 4);
+    const fields: string[] = [];
+    const declarations: string[] = [];
+    const variables: Record<string, unknown> = {};
+    const slots: Slot[] = [];
+    const checks: ((judge: Judge) => void)[] = [];
+    for (let i = 0; i < count; i++) {
+      const alias = `a${i}`;
+      const c = this.pickCluster();
+      const pools = this.pools.get(c) ?? [];
+      declarations.push(`$c${i}: ID!`);
+      variables[`c${i}`] = c;
+      slots.push({ path: [alias], clusterId: c });
+      const shape = Math.floor(this.random() * 3);
+      if (shape === 0) {
+        fields.push(`${alias}: nodePools(clusterId: $c${i}) { id }`);
+        checks.push((judge) => judge.cluster([alias], c, (list) => sameList(list, pools)));
+      } else if (shape === 1) {
+        fields.push(`${alias}: cluster(id: $c${i}) { id name nodePools { id } }`);
+        checks.push((judge) =>
+          judge.cluster([alias], c, (cluster) => {
+            if (!isRecord(cluster) || cluster.id !== c) return `not cluster ${c}`;
+            judge.cluster([alias, 'name'], c, (name) =>
+              name === this.names.get(c) ? undefined : `named ${String(name)}`,
+            );
+            judge.cluster([alias, 'nodePools'], c, (list) => sameList(list, pools));
+            return undefined;
+          }),
+        );
+      } else {
+        const p = pools[Math.floor(this.random() * pools.length)] ?? '';
+        declarations.push(`$p${i}: ID!`);
+        variables[`p${i}`] = p;
+        fields.push(`${alias}: nodePool(clusterId: $c${i}, id: $p${i}) { id clusterId }`);
+        checks.push((judge) =>
+          judge.cluster([alias], c, (pool) =>
+            isRecord(pool) && pool.id === p && pool.clusterId === c ? undefined : `not pool ${p} of ${c}`,
+          ),
+        );
+      }
+    }
+    return {
+      kind: 'aliases',
+      query: `query SoakAliases(${declarations.join(', ')}) { ${fields.join(' ')} }`,
+      variables,
+      slots,
+      check: (judge) => {
+        for (const check of checks) check(judge);
+      },
+    };
+  }
+
+  /**
+   * The flood's request: a small cacheable question (a healthy cluster's id and name) in a body
+   * of exactly `bodyBytes` bytes, made distinct by `serial` and padded with an unused variable
+   * (graphql-js ignores variables the operation does not declare) or a comment in the document.
+   * Every body is a new response-cache key the size of the body; with a comment, also a new
+   * document for the parser's cache.
+   */
+  floodProbe(serial: string, bodyBytes: number, pad: 'variable' | 'comment'): Probe {
+    const c = this.pickCluster();
+    const query = 'query SoakFlood($c: ID!) { cluster(id: $c) { id name } }';
+    const make = (filler: string) =>
+      pad === 'variable'
+        ? JSON.stringify({ query, variables: { c, pad: `${serial}:${filler}` } })
+        : JSON.stringify({ query: `# ${serial}:${filler}\n${query}`, variables: { c } });
+    return {
+      kind: `flood (${pad})`,
+      query,
+      variables: { c, serial },
+      slots: [{ path: ['cluster'], clusterId: c }],
+      body: () => {
+        const bare = make('');
+        return make('x'.repeat(Math.max(0, bodyBytes - Buffer.byteLength(bare))));
+      },
+      check: (judge) =>
+        judge.cluster(['cluster'], c, (cluster) =>
+          isRecord(cluster) && cluster.id === c && cluster.name === this.names.get(c)
+            ? undefined
+            : `not cluster ${c} named ${this.names.get(c)}`,
+        ),
+    };
+  }
+
   private malformedId(): Probe {
     const bad = this.pickMalformed();
     const c = this.pickCluster();
@@ -468,7 +644,15 @@ export class ProbeFactory {
       ['query SoakBadIds($x: ID!) { clusters(ids: [$x]) { id } }', ['clusters', 0], { x: bad }],
     ];
     const [query, path, variables] = shapes[Math.floor(this.random() * shapes.length)] ?? shapes[0]!;
-    return { kind: 'malformed id', query, variables, check: (judge) => judge.malformed(path) };
+    // A malformed pool id of an existing cluster: other errors there are that cluster's.
+    const clusterId = path[0] === 'nodePool' ? c : MALFORMED_SLOT;
+    return {
+      kind: 'malformed id',
+      query,
+      variables,
+      slots: [{ path, clusterId, answer: 'BAD_USER_INPUT' }],
+      check: (judge) => judge.malformed(path),
+    };
   }
 
   private unknownCluster(): Probe {
@@ -479,12 +663,14 @@ export class ProbeFactory {
           kind: 'unknown cluster',
           query: 'query SoakUnknown($u: ID!) { cluster(id: $u) { id nodePools { id } } }',
           variables: { u },
+          slots: [{ path: ['cluster'], clusterId: u }],
           check: (judge) => judge.unknown(['cluster']),
         }
       : {
           kind: 'unknown cluster',
           query: 'query SoakUnknownPools($u: ID!) { nodePools(clusterId: $u) { id } }',
           variables: { u },
+          slots: [{ path: ['nodePools'], clusterId: u }],
           check: (judge) => judge.unknown(['nodePools']),
         };
   }
@@ -495,6 +681,7 @@ export class ProbeFactory {
       kind: 'invalid document',
       query: 'query SoakInvalid { cluster(id: "c1") { noSuchField } }',
       expectStatus: 400,
+      slots: [],
       check: (judge) => {
         if (judge.body.data !== undefined && judge.body.data !== null)
           judge.lose('invalid document answered data');

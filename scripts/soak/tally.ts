@@ -1,11 +1,12 @@
 /**
  * What the soak saw: every answer's latency and verdict, counted for the final report.
  */
-import { errorKey, type GqlError, type Judge } from './probes.js';
+import { type CollateralError, errorKey, type GqlError, type Judge } from './probes.js';
 
 export interface LostSample {
   kind: string;
-  variables: unknown;
+  /** The variables as JSON, cut short. */
+  variables: string;
   status: number;
   reasons: string[];
   body: string;
@@ -13,6 +14,11 @@ export interface LostSample {
 
 /** How many lost answers are shown in full. */
 const LOST_SAMPLES = 5;
+/** How many collateral errors are kept as examples. */
+const COLLATERAL_SAMPLES = 5;
+/** Characters of a lost sample's variables and body kept. */
+const SAMPLE_VARIABLES_CHARS = 300;
+const SAMPLE_BODY_CHARS = 600;
 
 const add = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
@@ -23,6 +29,10 @@ const reasonKind = (reason: string): string =>
     .replace(/\.\d+\b/g, '.<n>')
     .replace(/\[[^\]]*\]/g, '[..]')
     .slice(0, 160);
+
+/** The median of a few values (undefined for none). */
+export const median = (values: readonly number[]): number | undefined =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -41,6 +51,9 @@ export class Tally {
   staleFaulted = 0;
   readonly lostReasons = new Map<string, number>();
   readonly lostSamples: LostSample[] = [];
+  readonly collateralSamples: (CollateralError & { kind: string })[] = [];
+  /** Clusters (slot ids) collateral errors were on. */
+  readonly collateralByCluster = new Map<string, number>();
   readonly collateralByCode = new Map<string, number>();
   readonly collateralByKind = new Map<string, number>();
   readonly errorsByCode = new Map<string, number>();
@@ -74,7 +87,11 @@ export class Tally {
     if (judge.lost.length > 0) this.lose(kind, variables, status, judge.lost, text);
     if (judge.collateral.length > 0) this.answersWithCollateral += 1;
     this.collateral += judge.collateral.length;
-    for (const key of judge.collateral) add(this.collateralByCode, key);
+    for (const error of judge.collateral) {
+      add(this.collateralByCode, error.spike ? `${error.code} (latency spike)` : error.code);
+      add(this.collateralByCluster, error.clusterId);
+      if (this.collateralSamples.length < COLLATERAL_SAMPLES) this.collateralSamples.push({ ...error, kind });
+    }
     if (judge.collateral.length > 0) add(this.collateralByKind, kind, judge.collateral.length);
     this.faultedErrors += judge.faultedErrors;
     this.faultedAnswered += judge.faultedAnswered;
@@ -95,7 +112,13 @@ export class Tally {
     this.lost += 1;
     for (const reason of new Set(reasons.map(reasonKind))) add(this.lostReasons, `${kind}: ${reason}`);
     if (this.lostSamples.length < LOST_SAMPLES) {
-      this.lostSamples.push({ kind, variables, status, reasons, body: body.slice(0, 600) });
+      this.lostSamples.push({
+        kind,
+        variables: (JSON.stringify(variables) ?? '').slice(0, SAMPLE_VARIABLES_CHARS),
+        status,
+        reasons,
+        body: body.slice(0, SAMPLE_BODY_CHARS),
+      });
     }
   }
 }

@@ -17,16 +17,17 @@ export interface Loaders {
  */
 export type ReadGuard = <V>(operation: string, clusterId: string, read: () => Promise<V>) => Promise<V>;
 
-/** How many keys one batch may hold; ACK has no batch API, so this only bounds fan-out. */
-const MAX_BATCH_SIZE = 100;
-
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
-/** A loader over a per-key ACK call: a failed key resolves to its Error, never failing the batch. */
+/**
+ * A loader over a per-key ACK call: one call per key per request, a failed key resolves to its
+ * Error. Unbatched: ACK has no batch API, and a batch answers all its keys together, so a slow
+ * cluster would hold a healthy one's answer until the deadline.
+ */
 function perKeyLoader<V>(load: (key: string) => Promise<V>): DataLoader<string, V> {
   return new DataLoader<string, V>(
-    (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => toError(error)))),
-    { maxBatchSize: MAX_BATCH_SIZE },
+    async ([key]) => [await load(key as string).catch((error: unknown) => toError(error))],
+    { batch: false },
   );
 }
 
