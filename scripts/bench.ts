@@ -19,6 +19,11 @@
  * BENCH_GATEWAY_<NAME>=value passes NAME=value to every gateway (e.g. BENCH_GATEWAY_RESPONSE_CACHE=0),
  * since the gateways otherwise get a clean environment. BENCH_SKIP_BUILD=1 runs the existing dist/
  * (e.g. while src/ is mid-edit and does not compile).
+ *
+ * Then the scale-out run (scripts/bench/scale-out.ts): three replicas behind round-robin, alone
+ * and sharing one Redis (REDIS_URL): ACK calls per cold burst (S1), warm throughput (S2), ACK
+ * calls across TTLs (S3), and Redis GETs of the W1 answer (R, a response cache in Redis bounded
+ * from above). BENCH_SCALE_OUT=0 skips it, BENCH_SCALE_OUT=only runs nothing else.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { forkTs, killAll, type Managed, run, start, stopAll } from './bench/processes.js';
 import { type FloorRoute, isReadyFloor, isReadySimulator } from './bench/protocol.js';
 import { DASHBOARD_QUERY, leafFieldsPerPool, ONE_POOL_QUERY } from './bench/queries.js';
+import { printScaleOut, runScaleOut } from './bench/scale-out.js';
 import { ensureWrk, runWrk, type WrkResult, writeWrkScript } from './bench/wrk.js';
 import { cpuMs, freePort, PeakRss } from './lib/proc.js';
 
@@ -60,6 +66,15 @@ const REQUEST_HEADERS = {
 };
 
 const TARGETS = { w1MinRatio: 0.25, w2MinRatio: 0.2, w3MaxWallRatio: 3, w1MaxRssMb: 150, w3MaxRssMb: 250 };
+
+/** BENCH_SCALE_OUT: `1` (default) after the single-gateway runs, `0` never, `only` alone. */
+function scaleOutFromEnv(): 'yes' | 'no' | 'only' {
+  const raw = process.env.BENCH_SCALE_OUT?.trim() ?? '';
+  if (raw === '' || raw === '1') return 'yes';
+  if (raw === '0') return 'no';
+  if (raw === 'only') return 'only';
+  throw new Error(`BENCH_SCALE_OUT must be 1, 0 or only, got ${JSON.stringify(raw)}`);
+}
 
 function durationFromEnv(): number {
   const raw = process.env.BENCH_DURATION_S;
@@ -441,6 +456,39 @@ async function main(): Promise<void> {
     variables: { clusterId: firstCluster.id, name: poolName },
   });
 
+  const scaleOut = scaleOutFromEnv();
+  const runScaleOutPart = async () => {
+    const result = await runScaleOut({
+      tmp,
+      log,
+      durationS: DURATION_S,
+      ttlRunS: TTL_RUN_S,
+      shortTtlMs: SHORT_TTL_MS,
+      slowUpstreamMs: SLOW_UPSTREAM_MS,
+      burstRequests: STAMPEDE_REQUESTS,
+      clusters: CLUSTERS,
+      connections: WRK_CONNECTIONS,
+      w1Body,
+      requestHeaders: REQUEST_HEADERS,
+      startGateway: (name, extraEnv) => startGateway(name, simulator, extraEnv),
+      post,
+      upstreamCalls: () => upstreamCalls(simulator),
+      resetStats: async () => {
+        await simulator.proc.request({ op: 'resetStats' });
+      },
+      setLatency: async (latencyMs) => {
+        await simulator.proc.request({ op: 'setLatency', latencyMs });
+      },
+    });
+    console.log('');
+    printScaleOut(result, CLUSTERS);
+  };
+  if (scaleOut === 'only') {
+    log('BENCH_SCALE_OUT=only: the scale-out run alone');
+    await runScaleOutPart();
+    return;
+  }
+
   let gateway = await startGateway('gateway (W1/W2)', simulator);
 
   // The floor's answers are the gateway's own bytes, checked to be complete and error-free.
@@ -599,6 +647,12 @@ async function main(): Promise<void> {
   console.log(
     `  ${verdict(w3Gateway.peakRssMb <= TARGETS.w3MaxRssMb)} W3 gateway peak RSS <= ${TARGETS.w3MaxRssMb} MB: ${fixed(w3Gateway.peakRssMb, 1)} MB`,
   );
+
+  if (scaleOut === 'yes') {
+    console.log('');
+    log('scale-out: three replicas behind round-robin, alone and with Redis');
+    await runScaleOutPart();
+  }
 
   await stopAll();
 }

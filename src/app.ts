@@ -1,6 +1,6 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { type DocumentNode, GraphQLError, getOperationAST } from 'graphql';
 import {
   createYoga,
   isAsyncIterable,
@@ -8,7 +8,9 @@ import {
   useReadinessCheck,
   type YogaServerInstance,
 } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { AckApi } from './ack/ack-api.js';
+import { ClusterWatcher } from './ack/watcher.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { AuthenticationError } from './auth/authentication-error.js';
 import type { Policy } from './auth/policy.js';
@@ -26,6 +28,7 @@ import type { Logger } from './logger.js';
 import { type ObservabilityOptions, useObservability } from './observability/plugin.js';
 import type { ServerContext } from './request/exchange.js';
 import { schema } from './schema/index.js';
+import { type TrustedDocumentsOptions, useTrustedDocuments } from './trusted-documents.js';
 
 /** How long a readiness answer is reused, so probes do not hammer ACK's rate limits. */
 export const READINESS_CACHE_MS = 5_000;
@@ -37,6 +40,8 @@ export interface AppOptions {
   graphiql?: boolean;
   /** What GraphiQL's example tabs may know: a real cluster id, the auth header to prefill. */
   graphiqlExample?: GraphiQLExample;
+  /** Trusted documents (persisted operations) and whether other documents are refused. @default off */
+  trustedDocuments?: TrustedDocumentsOptions;
   /** Answer introspection queries. @default true */
   introspection?: boolean;
   /** Limits every request meets before anything is asked upstream. @default DEFAULT_QUERY_LIMITS */
@@ -64,6 +69,11 @@ export interface AppOptions {
    * echoed `x-request-id` are always on. @default no metrics, no tracing
    */
   observability?: ObservabilityOptions;
+  /**
+   * Polls the clusters that `nodePools` subscriptions watch (src/ack/watcher.ts); the gateway
+   * passes the one it configures and closes. @default a watcher with the default intervals and limits
+   */
+  watcher?: ClusterWatcher;
 }
 
 /** The code of a request refused for lacking a CSRF header (it would count as `UNKNOWN` otherwise). */
@@ -120,6 +130,41 @@ const finishRequest: Plugin<Context & ServerContext> = {
   }),
 };
 
+/** The requests the WebSocket transport builds for its operations (src/http/websocket.ts). */
+export const webSocketRequests = new WeakSet<Request>();
+
+const EVENT_STREAM = /text\/event-stream/i;
+
+/**
+ * Subscriptions stream over SSE (`Accept: text/event-stream`) or a WebSocket only: any other
+ * answer (multipart) would be buffered whole by the HTTP layer's response cache path.
+ */
+const streamedSubscriptionsOnly: Plugin<Context & ServerContext> = {
+  onSubscribe: ({ args, setResultAndStopExecution }) => {
+    const { request } = args.contextValue as { request?: Request };
+    if (!request || webSocketRequests.has(request) || EVENT_STREAM.test(request.headers.get('accept') ?? ''))
+      return;
+    setResultAndStopExecution({
+      errors: [
+        new GraphQLError(
+          'Subscriptions are served over SSE (Accept: text/event-stream) or WebSocket (graphql-transport-ws).',
+          { extensions: { code: 'BAD_REQUEST', http: { status: 406 } } },
+        ),
+      ],
+    });
+  },
+};
+
+/** Bytes of document text the parse cache (and, apart, the parse-error cache) keeps at most. */
+const DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
+
+/** A parse cache keyed by document text, whose size counts the text (twice: key and AST source). */
+const boundedDocumentCache = <V extends object>() =>
+  new LRUCache<string, V>({
+    maxSize: DOCUMENT_CACHE_BYTES,
+    sizeCalculation: (_value, key) => 2 * key.length + 512,
+  });
+
 /** Answers with CORS headers that vary by origin say so, whichever origin asked. */
 const varyByOrigin: Plugin = {
   onResponse: ({ response }) => {
@@ -132,6 +177,7 @@ const varyByOrigin: Plugin = {
 /** The gateway as a fetch-style handler; it never listens (main.ts and tests decide that). */
 export function createApp(options: AppOptions): App {
   const { ack, logger } = options;
+  const watcher = options.watcher ?? new ClusterWatcher(ack, { logger });
   // GraphiQL's page inlines its ~9 MB bundle: render it once, not per request.
   let graphiqlPage: string | undefined;
   let readiness: { at: number; ok: boolean } | undefined;
@@ -141,6 +187,8 @@ export function createApp(options: AppOptions): App {
     ...useQueryLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits }),
     useUpstreamBudget(maxUpstreamCalls),
   ];
+  if (options.trustedDocuments)
+    plugins.push(...useTrustedDocuments(schema, options.trustedDocuments, options.authenticate));
   if (options.csrfPrevention !== false)
     plugins.push(withCode(useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), CSRF_ERROR_CODE));
   if (options.introspection === false) plugins.push(useDisableIntrospection());
@@ -159,6 +207,12 @@ export function createApp(options: AppOptions): App {
         : false;
     },
     graphqlEndpoint: '/graphql',
+    // Parsed documents and parse errors, bounded by the text they were made from rather than by
+    // count: a thousand distinct 90 KB documents would otherwise hold ~90 MB.
+    parserAndValidationCache: {
+      documentCache: boundedDocumentCache<DocumentNode>(),
+      errorCache: boundedDocumentCache<Error>(),
+    },
     healthCheckEndpoint: '/health',
     landingPage: false,
     maskedErrors: true,
@@ -185,7 +239,7 @@ export function createApp(options: AppOptions): App {
           throw new GraphQLError(error.message, { extensions: error.extensions });
         throw error;
       }
-      const context = createContext({
+      const contextOptions = {
         ack,
         logger,
         request,
@@ -194,10 +248,26 @@ export function createApp(options: AppOptions): App {
         policy: options.policy,
         forceRefresh: exchange?.refresh === true,
         maxUpstreamCalls,
-      });
+      };
+      const context = createContext(contextOptions);
+      // A subscription's events each get the request state a request would (src/schema/subscription.ts).
+      context.live = {
+        watcher,
+        renew: (current) => {
+          current.deadline.clear();
+          Object.assign(current, createContext({ ...contextOptions, caller: current.caller }));
+        },
+      };
       return context;
     },
-    graphiql: options.graphiql === false ? false : graphiqlOptions(options.graphiqlExample),
+    graphiql:
+      options.graphiql === false
+        ? false
+        : {
+            ...graphiqlOptions(options.graphiqlExample),
+            // GraphiQL runs subscriptions as SSE GETs, which CSRF prevention refuses without it.
+            additionalHeaders: { [CSRF_HEADERS[0] ?? 'x-graphql-yoga-csrf']: 'graphiql' },
+          },
     // Loaded on the first page view: the bundle costs ~30 MB of memory that API-only
     // deployments (and GRAPHIQL=false) never pay.
     renderGraphiQL: async (graphiqlOptions) => {
@@ -212,6 +282,7 @@ export function createApp(options: AppOptions): App {
       useObservability(logger, options.observability),
       ...plugins,
       finishRequest,
+      streamedSubscriptionsOnly,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -20,6 +20,10 @@ import {
   DEFAULT_PORT,
   DEFAULT_QUERY_LIMITS,
   DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REDIS_LEASE_MS,
+  DEFAULT_REDIS_MAX_VALUE_BYTES,
+  DEFAULT_REDIS_TIMEOUT_MS,
   DEFAULT_REQUEST_DEADLINE_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RESPONSE_CACHE_MAX_BYTES,
@@ -28,6 +32,11 @@ import {
   DEFAULT_RETRY_MAX_DELAY_MS,
   DEFAULT_SERVICE_NAME,
   DEFAULT_STALE_GRACE_MS,
+  DEFAULT_WATCH_INTERVAL_MS,
+  DEFAULT_WATCH_MAX_SUBSCRIPTIONS,
+  DEFAULT_WATCH_MAX_SUBSCRIPTIONS_PER_CALLER,
+  DEFAULT_WATCH_SLOW_CONSUMER_MS,
+  DEFAULT_WATCH_TRANSITION_INTERVAL_MS,
 } from './defaults.js';
 
 const optionalString = z
@@ -40,6 +49,32 @@ const flag = z
   .transform((value) => (value === '' ? undefined : ['1', 'true', 'yes'].includes(value)))
   .optional();
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+/**
+ * A Redis URL the gateway can use: `redis://` or `rediss://` (TLS), a host, optionally a user
+ * and password (ACL) and a database number as the path. Messages never repeat the value: it may
+ * hold a password.
+ */
+const redisUrl = optionalString.superRefine((value, context) => {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'must be a URL: redis://[user:password@]host[:port][/db]',
+    });
+    return;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'must start with redis:// or rediss:// (TLS)' });
+  } else if (!url.hostname) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'must name a host' });
+  } else if (!/^\/?(\d{1,5})?$/.test(url.pathname)) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'the path must be a database number, e.g. /0' });
+  }
+});
+
 const commaList = z.string().transform((value) =>
   value
     .split(',')
@@ -177,7 +212,54 @@ export const EnvSchema = z.object({
   RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1).describe(
     'Bytes the response cache holds at most, keys and headers included.',
   ),
+  TRUSTED_DOCUMENTS: z
+    .enum(['off', 'accept', 'only'])
+    .default('off')
+    .describe(
+      'Trusted documents: `off`; `accept` (documents by id from the manifests, and any other); `only` (manifest documents alone).',
+    ),
+  TRUSTED_DOCUMENTS_FILES: z
+    .string()
+    .default('')
+    .pipe(commaList)
+    .describe('Comma list of persisted-documents.json manifests (the codegen client preset writes them).'),
+  TRUSTED_DOCUMENTS_ALLOW_EXPLORERS: flag.describe(
+    'In `only` mode, let callers holding the `ack:explore` scope (GraphiQL users) send any document (default off).',
+  ),
   WARM_UP: flag.describe('Run the execution path over synthetic answers before listening (default on).'),
+  REDIS_URL: redisUrl.describe(
+    'Redis shared by the replicas for ACK answers, leases and notifications: `redis://` or `rediss://` (TLS), user, password and database in the URL (docs/replicas.md); unset: each process caches alone. Only the host is ever logged.',
+  ),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .default(DEFAULT_REDIS_KEY_PREFIX)
+    .describe(
+      'Prefix of every Redis key and channel the gateway uses (several gateways, or apps, in one Redis).',
+    ),
+  REDIS_TIMEOUT_MS: count(DEFAULT_REDIS_TIMEOUT_MS, 1).describe(
+    'Longest wait for one Redis command; slower, Redis counts as down and answers come from memory and ACK.',
+  ),
+  REDIS_LEASE_MS: count(DEFAULT_REDIS_LEASE_MS, 100).describe(
+    'Lease of the replica that asks ACK for one key (renewed while it asks); bounds the delay a crashed holder causes.',
+  ),
+  REDIS_MAX_VALUE_BYTES: count(DEFAULT_REDIS_MAX_VALUE_BYTES, 1).describe(
+    'Largest answer (bytes of JSON) shared through Redis; larger ones stay per replica.',
+  ),
+  WATCH_INTERVAL_MS: count(DEFAULT_WATCH_INTERVAL_MS, 50).describe(
+    'How often a watched cluster (one with `nodePools` subscribers) is asked of ACK: one call per cluster per interval, however many subscribers.',
+  ),
+  WATCH_TRANSITION_INTERVAL_MS: count(DEFAULT_WATCH_TRANSITION_INTERVAL_MS, 50).describe(
+    'Faster interval while a pool of the cluster is scaling, updating, removing or deleting and the cluster is moving (a poll saw a change within the last WATCH_INTERVAL_MS); never after a failed poll.',
+  ),
+  WATCH_MAX_SUBSCRIPTIONS_PER_CALLER: count(DEFAULT_WATCH_MAX_SUBSCRIPTIONS_PER_CALLER, 1).describe(
+    'Subscriptions one caller (API key, JWT subject, or all anonymous callers together) may hold at once.',
+  ),
+  WATCH_MAX_SUBSCRIPTIONS: count(DEFAULT_WATCH_MAX_SUBSCRIPTIONS, 1).describe(
+    'Subscriptions one process holds at most, all callers together.',
+  ),
+  WATCH_SLOW_CONSUMER_MS: count(DEFAULT_WATCH_SLOW_CONSUMER_MS, 1).describe(
+    'A subscriber that has not taken its last event for this long when a new one comes is dropped.',
+  ),
   SIMULATOR_CLUSTERS: count(3, 1).describe('Clusters of the embedded simulator.'),
   SIMULATOR_NODE_POOLS: count(5, 0).describe('Node pools per simulated cluster.'),
   SIMULATOR_LATENCY_MS: count(0).describe('Latency the simulator adds to every answer.'),
@@ -241,6 +323,11 @@ export const ConfigSchema = EnvSchema.transform((e) => {
     },
     responseCache: { enabled: e.RESPONSE_CACHE ?? true, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
     warmUp: e.WARM_UP ?? true,
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      files: e.TRUSTED_DOCUMENTS_FILES,
+      allowExplorers: e.TRUSTED_DOCUMENTS_ALLOW_EXPLORERS ?? false,
+    },
     cache: {
       ttlMs: e.CACHE_TTL_MS,
       maxEntries: e.CACHE_MAX_ENTRIES,
@@ -276,6 +363,24 @@ export const ConfigSchema = EnvSchema.transform((e) => {
       credentials,
       connectTimeoutMs: e.ACK_CONNECT_TIMEOUT_MS,
       readTimeoutMs: e.ACK_READ_TIMEOUT_MS,
+    },
+    /** The shared tier: set when REDIS_URL is (docs/replicas.md). */
+    redis: e.REDIS_URL
+      ? {
+          url: e.REDIS_URL,
+          keyPrefix: e.REDIS_KEY_PREFIX,
+          timeoutMs: e.REDIS_TIMEOUT_MS,
+          leaseMs: e.REDIS_LEASE_MS,
+          maxValueBytes: e.REDIS_MAX_VALUE_BYTES,
+        }
+      : undefined,
+    /** Live updates: the `nodePools` subscription's polling and limits (docs/live-updates.md). */
+    watch: {
+      intervalMs: e.WATCH_INTERVAL_MS,
+      transitionIntervalMs: e.WATCH_TRANSITION_INTERVAL_MS,
+      maxSubscriptionsPerCaller: e.WATCH_MAX_SUBSCRIPTIONS_PER_CALLER,
+      maxSubscriptions: e.WATCH_MAX_SUBSCRIPTIONS,
+      slowConsumerMs: e.WATCH_SLOW_CONSUMER_MS,
     },
     /** Set when the embedded ACK simulator is to be started instead of calling ACK. */
     simulator:
@@ -321,6 +426,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together',
     );
+  }
+  if (
+    parsed.success &&
+    parsed.data.trustedDocuments.mode !== 'off' &&
+    parsed.data.trustedDocuments.files.length === 0
+  ) {
+    problems.push('TRUSTED_DOCUMENTS_FILES: required with TRUSTED_DOCUMENTS=accept or only');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;

@@ -107,3 +107,70 @@ export const DEFAULT_MAX_QUEUE = 5 * DEFAULT_MAX_QUEUE_PER_CALLER;
 
 /** `service.name` of every span unless `OTEL_SERVICE_NAME` says otherwise. */
 export const DEFAULT_SERVICE_NAME = 'ack-nodepool-gateway';
+
+// The shared tier (Redis, when REDIS_URL is set)
+
+/**
+ * Prefix of every key and channel the gateway writes in Redis, so one Redis can serve several
+ * gateways (or other applications) without their keys meeting.
+ */
+export const DEFAULT_REDIS_KEY_PREFIX = 'ack-gateway:';
+/**
+ * How long one Redis command may take before the gateway gives up on it and asks ACK itself.
+ * Redis on the same network answers in about a millisecond; one slower than this saves neither
+ * time nor (once it times out) budget, and a request should not wait for it.
+ */
+export const DEFAULT_REDIS_TIMEOUT_MS = 200;
+/**
+ * How long a replica's lease on one key lasts while it asks ACK for everyone. The holder renews
+ * it every third of this while its call runs, so a slow ACK answer never lets a second call in;
+ * a replica that dies holding it delays the others by at most this much.
+ */
+export const DEFAULT_REDIS_LEASE_MS = 3_000;
+/**
+ * Largest answer (bytes of its JSON) written to Redis. A list of 100 node pools is ~300 KB; a
+ * value much larger blocks Redis's single thread and every replica's event loop while it is
+ * copied, so such an answer stays per replica.
+ */
+export const DEFAULT_REDIS_MAX_VALUE_BYTES = 1024 * 1024;
+/**
+ * How long the in-process first tier answers before asking Redis again. Short, so that what one
+ * replica learns (a refresh, a not-found, access withdrawn) reaches the others within seconds,
+ * yet long enough that a warm replica asks Redis about a hot key a few times per TTL at most.
+ */
+export const DEFAULT_FIRST_TIER_TTL_MS = 5_000;
+/**
+ * How long a new gateway waits for its first Redis connection before it starts without one
+ * (it keeps trying in the background): Redis is an optimisation, never a reason not to start.
+ */
+export const DEFAULT_REDIS_CONNECT_WAIT_MS = 2_000;
+
+// Live updates (the `nodePools` subscription)
+
+/**
+ * How often a watched cluster's node pools are asked of ACK (API.md): once per cluster per
+ * interval, however many subscribers, so 50 watched clusters cost 10 calls a second.
+ */
+export const DEFAULT_WATCH_INTERVAL_MS = 5_000;
+/**
+ * The faster interval while a pool of the cluster is scaling, updating, removing or deleting:
+ * a scale steps every few seconds, and whoever watches one wants to see the steps. Only while
+ * the cluster moves (a poll saw a change within the last normal interval: a pool stuck in
+ * `updating` costs no more than a quiet one) and the last poll succeeded; a failure or
+ * throttling falls back to the normal interval.
+ */
+export const DEFAULT_WATCH_TRANSITION_INTERVAL_MS = 1_000;
+/** Subscriptions one caller may hold at once: a few dashboards' worth of tabs. */
+export const DEFAULT_WATCH_MAX_SUBSCRIPTIONS_PER_CALLER = 20;
+/** Subscriptions one process holds at most (each an open connection or WebSocket operation). */
+export const DEFAULT_WATCH_MAX_SUBSCRIPTIONS = 5_000;
+/**
+ * A subscriber that has not taken an event for this long when the next one comes is dropped:
+ * each subscriber keeps only the newest undelivered event, so a stalled reader costs no memory
+ * growth, and this bounds how long it holds its slot.
+ */
+export const DEFAULT_WATCH_SLOW_CONSUMER_MS = 30_000;
+/** Keep-alive ping period of both transports (yoga's SSE comment pings use the same period). */
+export const DEFAULT_WATCH_KEEP_ALIVE_MS = 12_000;
+/** Bytes a WebSocket may have waiting in its send buffer before the connection is dropped as too slow. */
+export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -2,13 +2,19 @@ import type { AddressInfo } from 'node:net';
 import { AckApi } from './ack/ack-api.js';
 import { AckCache, type AckCacheOptions } from './ack/ack-cache.js';
 import { AckClient, type AckClientOptions } from './ack/ack-client.js';
+import { RedisTier } from './ack/redis-tier.js';
+import { RedisWatchCoordinator } from './ack/redis-watch-coordinator.js';
+import type { SharedTier } from './ack/shared-tier.js';
+import { ClusterWatcher, type WatchCoordinator } from './ack/watcher.js';
 import { type App, type AppOptions, createApp } from './app.js';
 import type { AuthConfig } from './auth/auth-config.js';
 import { type Authenticator, createAuthenticator } from './auth/authenticate.js';
 import { createPolicy, type Policy } from './auth/policy.js';
 import type { Config } from './config.js';
+import { DEFAULT_REDIS_CONNECT_WAIT_MS } from './defaults.js';
 import { createHttpHandler, type HttpHandlerOptions } from './http/front-door.js';
 import { createHttpServer } from './http/server.js';
+import { attachWebSocket, type WebSocketTransport } from './http/websocket.js';
 import type { Logger } from './logger.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { warmUp } from './warm-up.js';
@@ -28,10 +34,17 @@ export interface GatewayOverrides {
   client?: Partial<AckClientOptions>;
   /** Merged over the ACK cache options the configuration gives. */
   cache?: Partial<AckCacheOptions>;
+  /** The tier shared with other replicas, instead of the Redis one `config.redis` would connect. */
+  sharedTier?: SharedTier;
   /** Merged over the app options the configuration gives. */
   app?: Partial<Omit<AppOptions, 'ack' | 'logger'>>;
   /** Merged over the HTTP layer's options the configuration gives. */
   http?: Partial<HttpHandlerOptions>;
+  /**
+   * Who polls watched clusters and how observations reach every replica (src/ack/watch-coordinator.ts).
+   * @default this process alone
+   */
+  watchCoordinator?: WatchCoordinator;
 }
 
 export interface Gateway {
@@ -41,6 +54,8 @@ export interface Gateway {
   handler: ReturnType<typeof createHttpHandler>;
   client: AckClient;
   cache: AckCache;
+  /** The Redis shared tier under the cache, when `REDIS_URL` is set (docs/replicas.md). */
+  sharedTier: SharedTier | undefined;
   ack: AckApi;
   observability: Observability;
   /** Settles when the execution path is warmed up (at once with `WARM_UP=false`). */
@@ -50,7 +65,17 @@ export interface Gateway {
     port?: number,
     host?: string,
   ) => Promise<{ server: ReturnType<typeof createHttpServer>; url: string }>;
-  /** Flushes what observability buffers; the server, if any, is the caller's to close first. */
+  /** Polls the clusters `nodePools` subscriptions watch. */
+  watcher: ClusterWatcher;
+  /**
+   * Completes every subscription (SSE streams end, WebSocket operations send `complete`, then
+   * their sockets close with 1001) and refuses new ones: call it before closing the server.
+   */
+  stopWatching: () => Promise<void>;
+  /**
+   * Closes the Redis connections (if this gateway opened them) and flushes what observability
+   * buffers; the server, if any, is the caller's to close first.
+   */
   close: () => Promise<void>;
 }
 
@@ -75,8 +100,57 @@ export async function createGateway(
     resilience: { ...config.resilience, ...overrides.client?.resilience },
   });
   observability.watch(client);
-  const cache = new AckCache({ ...config.cache, observer, ...overrides.cache });
+  // Redis as the shared tier (REDIS_URL); nothing to share when caching is off.
+  const ownTier =
+    !overrides.sharedTier && config.redis && config.cache.ttlMs > 0
+      ? new RedisTier({ ...config.redis, logger })
+      : undefined;
+  const sharedTier = overrides.sharedTier ?? ownTier;
+  if (sharedTier) observability.watchSharedTier(sharedTier);
+  // A replica that starts warm reads the others' answers from its first request on; a Redis that
+  // does not answer soon only means this one starts cold (it keeps reconnecting meanwhile).
+  await ownTier?.whenUp(DEFAULT_REDIS_CONNECT_WAIT_MS);
+  const cache = new AckCache({
+    ...config.cache,
+    observer,
+    ...(sharedTier
+      ? {
+          shared: {
+            tier: sharedTier,
+            leaseMs: config.redis?.leaseMs,
+            // No request waits longer for ACK, so none waits longer for another replica's call.
+            maxWaitMs: config.requestDeadlineMs,
+            observer: observability.sharedTierObserver,
+          },
+        }
+      : {}),
+    ...overrides.cache,
+  });
   const ack = new AckApi(client, cache, logger);
+  // With Redis, one replica polls each watched cluster for the fleet, and its observations reach
+  // every replica's subscribers through Redis pub/sub.
+  const ownCoordinator =
+    !overrides.watchCoordinator && ownTier
+      ? new RedisWatchCoordinator({
+          ...ownTier.openConnections(),
+          keyPrefix: config.redis?.keyPrefix,
+          logger,
+          ownsConnections: true,
+        })
+      : undefined;
+  const watcher = new ClusterWatcher(ack, {
+    ...config.watch,
+    identity: client.identity,
+    coordinator: overrides.watchCoordinator ?? ownCoordinator,
+    logger,
+  });
+  const webSockets = new Set<WebSocketTransport>();
+  const stopWatching = async () => {
+    await watcher.close();
+    const closing = [...webSockets];
+    webSockets.clear();
+    await Promise.all(closing.map((transport) => transport.close()));
+  };
   const auth = overrides.auth;
   const authenticate =
     overrides.authenticate ?? (auth ? createAuthenticator(auth.authentication) : undefined);
@@ -101,6 +175,8 @@ export async function createGateway(
     requestDeadlineMs: config.requestDeadlineMs,
     maxUpstreamCallsPerRequest: config.maxUpstreamCallsPerRequest,
     observability: observability.app,
+    trustedDocuments: config.trustedDocuments,
+    watcher,
     ...overrides.app,
     graphiqlExample: { authHeader, ...overrides.app?.graphiqlExample },
   });
@@ -123,6 +199,8 @@ export async function createGateway(
           {
             ...config,
             warmUp: false,
+            // The rehearsal talks to a throwaway stand-in: nothing of it belongs in Redis.
+            redis: undefined,
             graphiql: false,
             csrfPrevention: false,
             cache: { ...config.cache, ttlMs: 0 },
@@ -139,15 +217,30 @@ export async function createGateway(
     handler,
     client,
     cache,
+    sharedTier,
     ack,
     observability,
     ready,
     listen: async (port = config.port, host = config.host) => {
       const server = createHttpServer(handler, config.http);
+      webSockets.add(
+        attachWebSocket(server, app, {
+          authenticate,
+          corsOrigins: config.corsOrigins,
+          maxPayloadBytes: overrides.app?.limits?.maxBodyBytes ?? config.limits.maxBodyBytes,
+          logger,
+        }),
+      );
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
       const address = server.address() as AddressInfo;
       return { server, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}` };
     },
-    close: () => observability.shutdown(),
+    watcher,
+    stopWatching,
+    close: () =>
+      stopWatching()
+        .then(() => ownCoordinator?.close())
+        .then(() => ownTier?.close())
+        .then(() => observability.shutdown()),
   };
 }

@@ -124,7 +124,13 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // Subscriptions first: their streams complete (SSE ends, WebSockets send `complete` and
+    // close with 1001), so the connections they held can close with the rest.
+    const streamsDone = gateway
+      .stopWatching()
+      .catch((error: unknown) => logger.warn({ err: error }, 'Subscriptions not all completed'));
     server.close(async () => {
+      await streamsDone;
       await simulator.stop();
       await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'Traces not flushed'));
       logger.info('Stopped');

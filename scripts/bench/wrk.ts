@@ -59,12 +59,17 @@ function luaLongString(text: string): string {
   return `[${level}[${text}]${level}]`;
 }
 
-/** Writes the Lua script for one request shape; returns its path. */
+/**
+ * Writes the Lua script for one request shape; returns its path. With `ports`, wrk's threads are
+ * spread round-robin over those loopback ports (each thread's connections go to one of them):
+ * several replicas behind round-robin, without a proxy process taking CPU from them.
+ */
 export function writeWrkScript(
   dir: string,
   name: string,
   body: string,
   headers: Record<string, string>,
+  ports?: readonly number[],
 ): string {
   const headerLines = Object.entries(headers)
     .map(
@@ -73,11 +78,28 @@ export function writeWrkScript(
       ) => `wrk.headers[ ${luaLongString(key)} ] = ${luaLongString(value)}`,
     )
     .join('\n');
+  // `setup` runs once per thread before it connects; `thread.addr` is where that thread goes.
+  const spread = ports?.length
+    ? `
+local targets = nil
+local threads = 0
+setup = function(thread)
+  if targets == nil then
+    targets = {}
+    for _, port in ipairs({ ${ports.map((port) => `"${port}"`).join(', ')} }) do
+      table.insert(targets, wrk.lookup("127.0.0.1", port)[1])
+    end
+  end
+  threads = threads + 1
+  thread.addr = targets[((threads - 1) % #targets) + 1]
+end
+`
+    : '';
   // `done` runs once with the merged histogram of all threads; one JSON line is easy to find.
   const script = `wrk.method = "POST"
 wrk.body = ${luaLongString(body)}
 ${headerLines}
-
+${spread}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -69,50 +69,74 @@ function jsonVariable<T extends z.ZodTypeAny>(schema: T) {
  * `toAuthConfig` checks how they combine. No message ever contains a value.
  */
 export const AuthEnvSchema = z.object({
-  AUTH_MODE: z.preprocess(
-    unsetIfBlank,
-    z
-      .enum(['none', 'api-key', 'jwt'], { errorMap: () => ({ message: 'must be none, api-key or jwt' }) })
-      .default('none'),
+  AUTH_MODE: z
+    .preprocess(
+      unsetIfBlank,
+      z
+        .enum(['none', 'api-key', 'jwt'], { errorMap: () => ({ message: 'must be none, api-key or jwt' }) })
+        .default('none'),
+    )
+    .describe('How callers authenticate: `none` (all anonymous, for local development), `api-key` or `jwt`.'),
+  AUTH_API_KEYS: jsonVariable(ApiKeysSchema).describe(
+    'api-key: JSON `[{"name","sha256","groups"?,"scopes"?}]`, the SHA-256 of each key, never the key.',
   ),
-  AUTH_API_KEYS: jsonVariable(ApiKeysSchema),
-  AUTH_ANONYMOUS_SCOPES: commaList,
-  AUTH_JWT_JWKS_URL: text.superRefine((value, ctx) => {
-    const problem = value === undefined ? undefined : checkJwksUrl(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-  AUTH_JWT_PUBLIC_KEY: text.superRefine((value, ctx) => {
-    if (value === undefined) return;
-    try {
-      parseJwtPublicKey(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }),
-  AUTH_JWT_ISSUER: commaList,
-  AUTH_JWT_AUDIENCE: commaList,
-  AUTH_JWT_ALGORITHMS: commaList.superRefine((value, ctx) => {
-    if (value?.some((algorithm) => !(JWT_ALGORITHMS as readonly string[]).includes(algorithm))) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma list of ${JWT_ALGORITHMS.join(', ')}` });
-    }
-  }),
-  AUTH_JWT_GROUPS_CLAIM: text,
-  AUTH_JWT_CLOCK_TOLERANCE_S: z.preprocess(
-    unsetIfBlank,
-    z.coerce
-      .number({ message: 'must be a whole number of seconds' })
-      .int({ message: 'must be a whole number of seconds' })
-      .min(0, { message: 'must not be negative' })
-      .max(MAX_CLOCK_TOLERANCE_SECONDS, { message: `must be at most ${MAX_CLOCK_TOLERANCE_SECONDS}` })
-      .default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
+  AUTH_ANONYMOUS_SCOPES: commaList.describe(
+    'none: comma list of scopes the anonymous caller holds, e.g. `ack:sensitive`.',
   ),
-  AUTH_POLICY: jsonVariable(PolicySchema),
-  AUTH_POLICY_FILE: text,
-  ACK_ACCOUNT_ID: text.superRefine((value, ctx) => {
-    if (value !== undefined && value !== '*' && !/^[0-9]{1,32}$/.test(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be the numeric Alibaba Cloud account id (UID), or *' });
-    }
-  }),
+  AUTH_JWT_JWKS_URL: text
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : checkJwksUrl(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe('jwt: JWKS URL the tokens are verified with (https; http only on localhost).'),
+  AUTH_JWT_PUBLIC_KEY: text
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseJwtPublicKey(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .describe('jwt: instead of a JWKS, one public key (SPKI PEM or a public JWK).'),
+  AUTH_JWT_ISSUER: commaList.describe('jwt (required): comma list of accepted `iss` values.'),
+  AUTH_JWT_AUDIENCE: commaList.describe('jwt (required): comma list of accepted `aud` values.'),
+  AUTH_JWT_ALGORITHMS: commaList
+    .superRefine((value, ctx) => {
+      if (value?.some((algorithm) => !(JWT_ALGORITHMS as readonly string[]).includes(algorithm))) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma list of ${JWT_ALGORITHMS.join(', ')}` });
+      }
+    })
+    .describe(
+      `jwt: comma list of accepted asymmetric algorithms (default ${DEFAULT_JWT_ALGORITHMS.join(',')}).`,
+    ),
+  AUTH_JWT_GROUPS_CLAIM: text.describe(
+    `jwt: claim holding the caller's groups, a name or a dotted path (default ${DEFAULT_GROUPS_CLAIM}).`,
+  ),
+  AUTH_JWT_CLOCK_TOLERANCE_S: z
+    .preprocess(
+      unsetIfBlank,
+      z.coerce
+        .number({ message: 'must be a whole number of seconds' })
+        .int({ message: 'must be a whole number of seconds' })
+        .min(0, { message: 'must not be negative' })
+        .max(MAX_CLOCK_TOLERANCE_SECONDS, { message: `must be at most ${MAX_CLOCK_TOLERANCE_SECONDS}` })
+        .default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
+    )
+    .describe(
+      `jwt: clock skew tolerated on \`exp\`/\`nbf\`, in seconds (at most ${MAX_CLOCK_TOLERANCE_SECONDS}).`,
+    ),
+  AUTH_POLICY: jsonVariable(PolicySchema).describe(
+    'RAM-style JSON policy: which callers see which clusters (docs/security.md); unset: all.',
+  ),
+  AUTH_POLICY_FILE: text.describe('A file holding the AUTH_POLICY JSON instead (set at most one of them).'),
+  ACK_ACCOUNT_ID: text
+    .superRefine((value, ctx) => {
+      if (value !== undefined && value !== '*' && !/^[0-9]{1,32}$/.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must be the numeric Alibaba Cloud account id (UID), or *' });
+      }
+    })
+    .describe('Account UID (or `*`) in the cluster ARNs policies match; unset: unknown, fails closed.'),
 });
 
 export type AuthEnv = z.output<typeof AuthEnvSchema>;

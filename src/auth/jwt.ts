@@ -119,11 +119,12 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     }
   }
   const groupsClaim = config.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
+  const clockToleranceSeconds = config.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   const options: JWTVerifyOptions = {
     issuer: [...config.issuer],
     audience: [...config.audience],
     algorithms,
-    clockTolerance: config.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    clockTolerance: clockToleranceSeconds,
     requiredClaims: ['sub', 'exp'],
   };
   const viaJwks = config.jwksUrl !== undefined;
@@ -150,7 +151,16 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     if (typeof subject !== 'string' || subject.length === 0) {
       throw new AuthenticationError('invalid', 'The token has no subject');
     }
-    return createPrincipal('jwt', subject, groupsOf(claimAt(payload, groupsClaim)), scopesOf(payload));
+    // `exp` is required above; the verifier accepts the token until `exp` plus the tolerance.
+    const expiresAt =
+      typeof payload.exp === 'number' ? (payload.exp + clockToleranceSeconds) * 1000 : undefined;
+    return createPrincipal(
+      'jwt',
+      subject,
+      groupsOf(claimAt(payload, groupsClaim)),
+      scopesOf(payload),
+      expiresAt,
+    );
   };
 }
 

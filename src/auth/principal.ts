@@ -11,6 +11,11 @@ export interface Principal {
   readonly groups: readonly string[];
   /** From the API key's configuration, the JWT's `scope`/`scp`, or `AUTH_ANONYMOUS_SCOPES`. */
   readonly scopes: readonly string[];
+  /**
+   * When the credential stops being accepted (epoch ms): a JWT's `exp` plus the clock
+   * tolerance. Long-lived streams (subscriptions) end then. Undefined: it does not expire.
+   */
+  readonly expiresAt?: number;
 }
 
 export type PrincipalKind = Principal['kind'];
@@ -38,13 +43,22 @@ export function createPrincipal(
   name: string,
   groups: Iterable<string> = [],
   scopes: Iterable<string> = [],
+  expiresAt?: number,
 ): Principal {
-  return Object.freeze({
+  const principal: Principal = {
     kind,
     name,
     groups: Object.freeze(boundedUnique(groups)),
     scopes: Object.freeze(boundedUnique(scopes)),
-  });
+  };
+  // Not enumerable: a principal is compared and printed as who it is, not as when its token ends.
+  if (expiresAt !== undefined) Object.defineProperty(principal, 'expiresAt', { value: expiresAt });
+  return Object.freeze(principal);
+}
+
+/** Whether the principal's credential has expired by `now` (epoch ms). */
+export function hasExpired(principal: Principal, now = Date.now()): boolean {
+  return principal.expiresAt !== undefined && now >= principal.expiresAt;
 }
 
 function boundedUnique(values: Iterable<string>): string[] {

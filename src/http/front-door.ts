@@ -42,6 +42,8 @@ const PER_EXCHANGE_HEADERS = new Set([
   'x-request-id',
 ]);
 const JSON_BODY = /^application\/json/i;
+/** Subscriptions over SSE stream their answer: straight to the app, never buffered or kept. */
+const EVENT_STREAM = /text\/event-stream/i;
 
 function send(
   res: ServerResponse,
@@ -195,7 +197,8 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       cache !== undefined &&
       req.method === 'POST' &&
       (req.url === '/graphql' || req.url?.startsWith('/graphql?')) &&
-      JSON_BODY.test(req.headers['content-type'] ?? '');
+      JSON_BODY.test(req.headers['content-type'] ?? '') &&
+      !EVENT_STREAM.test(req.headers.accept ?? '');
     if (!isQuery) {
       app(req, res);
       return;

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AckObserver } from '../ack/ack-observer.js';
 import type { AckCircuitState, AckGuardStatus } from '../ack/resilience.js';
+import type { SharedTierObserver, SharedTierStatus } from '../ack/shared-tier.js';
 import { createBoundedLabel } from './bounded-label.js';
 
 /** Distinct operation names kept as labels; later ones count as `other`. */
@@ -43,6 +44,11 @@ export interface GuardedEndpoint {
   status(): AckGuardStatus;
 }
 
+/** Something whose shared-tier state can be read: a `RedisTier`. */
+export interface WatchedSharedTier {
+  status(): SharedTierStatus;
+}
+
 export interface MetricsOptions {
   /** @default DEFAULT_MAX_OPERATION_NAMES */
   maxOperationNames?: number;
@@ -63,6 +69,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   const operationLabel = createBoundedLabel(options.maxOperationNames ?? DEFAULT_MAX_OPERATION_NAMES);
   const codeLabel = createBoundedLabel(MAX_ERROR_CODES);
   const endpoints: GuardedEndpoint[] = [];
+  const sharedTiers: WatchedSharedTier[] = [];
 
   const requests = new Counter({
     name: 'ack_gateway_graphql_requests_total',
@@ -170,6 +177,33 @@ export function createMetrics(options: MetricsOptions = {}) {
     },
   });
 
+  // Read at scrape time from the shared tier (REDIS_URL): absent when there is none.
+  new Gauge({
+    name: 'ack_gateway_redis_up',
+    help: 'Whether the Redis shared cache is in use: 1 up, 0 down or not yet connected (answers then come from memory and ACK).',
+    labelNames: ['redis'] as const,
+    registers,
+    collect() {
+      for (const tier of sharedTiers) {
+        const { state, target } = tier.status();
+        this.set({ redis: target }, state === 'up' ? 1 : 0);
+      }
+    },
+  });
+  const sharedCacheEvents = new Counter({
+    name: 'ack_gateway_shared_cache_events_total',
+    help:
+      'Reads the in-process cache passed to the Redis shared tier, by what it did: hit (an answer another ' +
+      'replica or an earlier call stored), miss (this replica took the lease and asked ACK), lease_wait ' +
+      '(waited for another replica asking ACK), lease_expired (a holder died: its lease ran out), ' +
+      'fallback (Redis down, failing or slow: asked ACK directly), not_shared (answer too large to share).',
+    labelNames: ['event'] as const,
+    registers,
+  });
+  const sharedTierObserver: SharedTierObserver = {
+    onSharedTier: (event) => sharedCacheEvents.inc({ event }),
+  };
+
   const ackObserver: AckObserver = {
     onCallStart: ({ action }) => {
       return (end) => {
@@ -187,6 +221,11 @@ export function createMetrics(options: MetricsOptions = {}) {
   return {
     registry,
     ackObserver,
+    sharedTierObserver,
+    /** Reports whether this shared tier is up at every scrape (`ack_gateway_redis_up`). */
+    watchSharedTier(tier: WatchedSharedTier): void {
+      sharedTiers.push(tier);
+    },
     /** Reports this client's circuit, in-flight and queued calls at every scrape. */
     watch(client: GuardedEndpoint): void {
       endpoints.push(client);

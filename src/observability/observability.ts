@@ -1,7 +1,7 @@
 import type { AckObserver } from '../ack/ack-observer.js';
 import type { Logger } from '../logger.js';
 import type { FrontDoorEvent } from '../request/exchange.js';
-import { createMetrics, type GuardedEndpoint } from './metrics.js';
+import { createMetrics, type GuardedEndpoint, type WatchedSharedTier } from './metrics.js';
 import type { ObservabilityOptions } from './plugin.js';
 import { createTracing, type TracingOptions } from './tracing.js';
 import { createUpstreamLog } from './upstream-log.js';
@@ -41,6 +41,10 @@ export async function createObservability(settings: ObservabilitySettings, logge
     app,
     ackObserver: combineAckObservers(createUpstreamLog(logger), metrics?.ackObserver, tracing?.ackObserver),
     watch: (client: GuardedEndpoint): void => metrics?.watch(client),
+    /** Hand to the AckCache's shared tier: counts what the Redis tier did per read. */
+    sharedTierObserver: metrics?.sharedTierObserver,
+    /** Reports the Redis shared tier's state (`ack_gateway_redis_up`) at every scrape. */
+    watchSharedTier: (tier: WatchedSharedTier): void => metrics?.watchSharedTier(tier),
     /**
      * The front door's answers: every one counts in the response cache metric; replays (hits,
      * shared answers) never reach the app, so they get their request metric and log line here.

@@ -3,6 +3,7 @@ import './scalars.js';
 import './cluster.js';
 import './cluster-list.js';
 import './node-pool.js';
+import './subscription.js';
 import { isolateEntities } from './entities.js';
 
 builder.queryType({

@@ -116,6 +116,27 @@ export type RealisticValuesQueryVariables = Exact<{
 
 export type RealisticValuesQuery = { cluster: { id: string, nodePools: Array<{ id: string, clusterId: string, name: string | null, type: NodePoolType | null, isDefault: boolean | null, created: unknown, updated: unknown, status: { state: NodePoolState | null, totalNodes: number | null, servingNodes: number | null } | null, scalingGroup: { instanceTypes: Array<string> | null, multiAzPolicy: MultiAzPolicy | null, spotStrategy: SpotStrategy | null, dataDisks: Array<{ category: string | null, size: number | null, encrypted: boolean | null }> | null } | null, kubernetesConfig: { cpuPolicy: CpuPolicy | null, labels: Array<{ key: string | null, value: string | null }> | null, taints: Array<{ key: string | null, value: string | null, effect: string | null }> | null } | null, nodeConfig: { kubeletConfiguration: { evictionHard: unknown, maxPods: number | null } | null } | null, nodeComponents: Array<{ name: string | null, version: string | null, config: { customConfig: unknown } | null }> | null, cluster: { id: string } }> | null } | null };
 
+export type WatchUserDataSubscriptionVariables = Exact<{
+  clusterId: string | number;
+}>;
+
+
+export type WatchUserDataSubscription = { nodePools: { nodePools: Array<{ id: string, kubernetesConfig: { userData: string | null } | null }> | null } };
+
+export type PoolsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PoolsQuery = { nodePools: Array<{ id: string, name: string | null, status: { totalNodes: number | null } | null }> | null };
+
+export type ListQueryVariables = Exact<{
+  name?: string | null | undefined;
+}>;
+
+
+export type ListQuery = { clusterList: { totalCount: number, nodes: Array<{ id: string }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -224,3 +245,36 @@ export const RealisticValuesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RealisticValuesQuery, RealisticValuesQueryVariables>;
+export const WatchUserDataDocument = new TypedDocumentString(`
+    subscription WatchUserData($clusterId: ID!) {
+  nodePools(clusterId: $clusterId) {
+    nodePools {
+      id
+      kubernetesConfig {
+        userData
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WatchUserDataSubscription, WatchUserDataSubscriptionVariables>;
+export const PoolsDocument = new TypedDocumentString(`
+    query Pools($id: ID!) {
+  nodePools(clusterId: $id) {
+    id
+    name
+    status {
+      totalNodes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PoolsQuery, PoolsQueryVariables>;
+export const ListDocument = new TypedDocumentString(`
+    query List($name: String) {
+  clusterList(first: 5, filter: {name: $name}) {
+    totalCount
+    nodes {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ListQuery, ListQueryVariables>;

@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { createObservability } from '../../src/observability/observability.js';
+import { createAckSimulator } from '../../src/simulator/index.js';
+import { TEST_KEY } from '../helpers/gateway.js';
+import { type LiveSubscription, nodePoolCalls, sleep, subscribeSse } from './live-client.js';
+
+/**
+ * Two replicas over one ACK (one simulator) and one Redis: one replica polls a watched cluster
+ * for both, and every replica's subscribers hear its observations over pub/sub. Needs a
+ * `redis-server` binary (Debian's `redis-server` package); skipped without one.
+ */
+const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+const INTERVAL_MS = 250;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+
+describe.skipIf(!existsSync(REDIS_SERVER))('the Redis watch coordinator', () => {
+  let redis: ChildProcess;
+  let redisUrl: string;
+  let simulator: ReturnType<typeof createAckSimulator>;
+  let a: Gateway;
+  let b: Gateway;
+  const open: LiveSubscription[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = spawn(
+      REDIS_SERVER,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    redisUrl = `redis://127.0.0.1:${port}`;
+    const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => 50 });
+    probe.on('error', () => {});
+    const until = Date.now() + 5_000;
+    while ((await probe.ping().catch(() => 'no')) !== 'PONG' && Date.now() < until) await sleep(50);
+    probe.disconnect();
+
+    // Two replicas of the same wiring over the same ACK.
+    simulator = createAckSimulator({ ...TEST_KEY });
+    const { endpoint } = await simulator.listen(0, '127.0.0.1');
+    const logger = createLogger('silent');
+    const config = loadConfig({
+      ACK_ENDPOINT: endpoint,
+      ACK_PROTOCOL: 'http',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
+      ACK_RETRY_MAX_ATTEMPTS: '1',
+      WARM_UP: 'false',
+      WATCH_INTERVAL_MS: String(INTERVAL_MS),
+      // The production wiring: REDIS_URL alone makes the gateway lead watches through Redis.
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `test-${process.pid}:`,
+    });
+    const replica = async () =>
+      createGateway(config, logger, {
+        observability: await createObservability({ metrics: { enabled: false }, tracing: {} }, logger),
+      });
+    a = await replica();
+    b = await replica();
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((subscription) => subscription.close()));
+    await b?.close();
+    await a?.close();
+    await simulator?.close();
+    redis?.kill('SIGTERM');
+  });
+
+  const subscribe = async (gateway: Gateway, clusterId: string) => {
+    const subscription = await subscribeSse(
+      (input, init) => gateway.app.fetch(input, init),
+      'http://gateway.test/graphql',
+      { clusterId },
+    );
+    open.push(subscription);
+    return subscription;
+  };
+
+  it('polls each watched cluster once for both replicas, and tells both replicas’ subscribers', async () => {
+    const clusterId = simulator.clusters[0]?.id ?? '';
+    const onA = await Promise.all([1, 2, 3].map(() => subscribe(a, clusterId)));
+    const onB = await Promise.all([1, 2, 3].map(() => subscribe(b, clusterId)));
+    await Promise.all([...onA, ...onB].map((subscription) => subscription.received.atLeast(1)));
+
+    simulator.resetStats();
+    await sleep(2_000);
+    const polls = nodePoolCalls(simulator.stats());
+    // One replica's worth (~8), not two.
+    expect(polls).toBeLessThanOrEqual(2_000 / INTERVAL_MS + 1);
+    expect(polls).toBeGreaterThanOrEqual(2_000 / INTERVAL_MS - 2);
+    const leaders = [a.watcher.stats().leading, b.watcher.stats().leading];
+    expect(leaders.sort()).toEqual([0, 1]);
+
+    await simulator.scaleNodePool(0, 0, 11, { stepMs: 0, steps: 1 });
+    const pool = simulator.clusters[0]?.nodePools[0]?.nodepool_info.nodepool_id;
+    await Promise.all([...onA, ...onB].map((subscription) => subscription.received.atLeast(2)));
+    for (const subscription of [...onA, ...onB]) {
+      expect(subscription.received.updates()[1]?.changed).toEqual([pool]);
+    }
+
+    // The leader's subscribers leave: it releases the lease, the other replica polls on.
+    const leaderIsA = a.watcher.stats().leading === 1;
+    await Promise.all((leaderIsA ? onA : onB).map((subscription) => subscription.close()));
+    const rest = leaderIsA ? onB : onA;
+    const follower = leaderIsA ? b : a;
+    await expect.poll(() => follower.watcher.stats().leading, { timeout: 5_000 }).toBe(1);
+    await simulator.scaleNodePool(0, 0, 4, { stepMs: 0, steps: 1 });
+    await Promise.all(rest.map((subscription) => subscription.received.atLeast(3)));
+  });
+});
