@@ -21,6 +21,7 @@ import {
   DEFAULT_QUERY_LIMITS,
   DEFAULT_REQUEST_DEADLINE_MS,
 } from './defaults.js';
+import { useCompiledExecutor } from './execution/compiled-executor.js';
 import { type GraphiQLExample, graphiqlOptions } from './graphiql.js';
 import { hasIntrospection } from './introspection.js';
 import { type QueryLimits, useQueryLimits, useUpstreamBudget } from './limits.js';
@@ -283,6 +284,8 @@ export function createApp(options: AppOptions): App {
       ...plugins,
       finishRequest,
       streamedSubscriptionsOnly,
+      // Queries run as code compiled once per document, graphql-js for the rest (src/execution).
+      useCompiledExecutor(schema),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -6,7 +6,7 @@ import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { composeSupergraph, expandVariables } from '../../scripts/compose-supergraph.js';
-import { OWNERSHIP_TYPE_DEFS } from './ownership-subgraph.js';
+import { OWNERSHIP_TYPE_DEFS } from '../helpers/ownership-subgraph.js';
 
 const ACK_GRAPH = (url: string) =>
   new RegExp(`ACK @join__graph\\(name: "ack", url: "${url.replaceAll(/[./?]/g, '\\$&')}"\\)`);

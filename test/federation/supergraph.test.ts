@@ -8,7 +8,11 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { createOwnershipSubgraph, OWNERSHIP_TYPE_DEFS, type Ownership } from './ownership-subgraph.js';
+import {
+  createOwnershipSubgraph,
+  OWNERSHIP_TYPE_DEFS,
+  type Ownership,
+} from '../helpers/ownership-subgraph.js';
 
 let ack: TestGateway;
 let ackUrl: string;

@@ -1,4 +1,4 @@
-// Run as its own process by test/hardening/process-guard.test.ts: a rejection nobody handles,
+// Run as its own process by test/process/process-guard.test.ts: a rejection nobody handles,
 // inside a request's scope, must be logged with that request's id and counted, and the process
 // must go on.
 import { createLogger } from '../../src/logger.js';

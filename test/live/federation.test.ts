@@ -7,8 +7,8 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwnershipSubgraph, OWNERSHIP_TYPE_DEFS } from '../federation/ownership-subgraph.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { createOwnershipSubgraph, OWNERSHIP_TYPE_DEFS } from '../helpers/ownership-subgraph.js';
 import { NODE_POOLS_SUBSCRIPTION, subscribeSse } from './live-client.js';
 
 /**

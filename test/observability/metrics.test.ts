@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { sample, startObservedGateway } from './observed-gateway.js';
+import { sample, startObservedGateway } from '../helpers/observed-gateway.js';
 
 type Gateway = Awaited<ReturnType<typeof startObservedGateway>>;
 const gateways: Gateway[] = [];

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_KEY } from '../helpers/gateway.js';
-import { startObservedGateway } from './observed-gateway.js';
+import { startObservedGateway } from '../helpers/observed-gateway.js';
 
 type Gateway = Awaited<ReturnType<typeof startObservedGateway>>;
 let gateway: Gateway | undefined;

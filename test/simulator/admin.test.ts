@@ -13,8 +13,8 @@ import {
   parseSimulatorScaleEvents,
   SimulatorSpecError,
 } from '../../src/simulator/index.js';
-import { send, signRaw } from './raw-signer.js';
-import { sdkClient, thrown } from './sdk-client.js';
+import { send, signRaw } from '../helpers/raw-signer.js';
+import { sdkClient, thrown } from '../helpers/sdk-client.js';
 
 /** An unsigned admin call, JSON in and out. */
 async function admin(

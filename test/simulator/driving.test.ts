@@ -8,7 +8,7 @@ import {
   parseSimulatorScaleEvents,
   scalePlan,
 } from '../../src/simulator/index.js';
-import { rawSdkGet, sdkClient } from './sdk-client.js';
+import { rawSdkGet, sdkClient } from '../helpers/sdk-client.js';
 
 /** One pool's status as a signed DescribeClusterNodePools call sees it. */
 interface Seen {

@@ -9,8 +9,8 @@ import {
   MALFORMED_EXTRA_POOL_NAME,
   malformNodePools,
 } from '../../src/simulator/index.js';
-import { send, signRaw } from './raw-signer.js';
-import { rawSdkGet, sdkClient, thrown } from './sdk-client.js';
+import { send, signRaw } from '../helpers/raw-signer.js';
+import { rawSdkGet, sdkClient, thrown } from '../helpers/sdk-client.js';
 
 const ghost = (tag: string) => `c${tag.padEnd(32, '0')}`;
 

@@ -10,8 +10,8 @@ import {
   createAckSimulator,
   generateClusters,
 } from '../../src/simulator/index.js';
-import { send, signRaw } from './raw-signer.js';
-import { sdkClient, thrown } from './sdk-client.js';
+import { send, signRaw } from '../helpers/raw-signer.js';
+import { sdkClient, thrown } from '../helpers/sdk-client.js';
 
 describe('ACK routes through the real SDK', () => {
   let simulator: AckSimulator;

@@ -7,8 +7,8 @@ import {
   createAckSimulator,
 } from '../../src/simulator/index.js';
 import { canonicalQuery, percentEncode } from '../../src/simulator/signature.js';
-import { send, signRaw } from './raw-signer.js';
-import { sdkClient, thrown } from './sdk-client.js';
+import { send, signRaw } from '../helpers/raw-signer.js';
+import { sdkClient, thrown } from '../helpers/sdk-client.js';
 
 describe('ACS3-HMAC-SHA256 verification through the real SDK', () => {
   let simulator: AckSimulator;

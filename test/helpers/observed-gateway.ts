@@ -4,7 +4,7 @@ import type { Authenticator } from '../../src/auth/authenticate.js';
 import { createLogger } from '../../src/logger.js';
 import { createObservability } from '../../src/observability/observability.js';
 import type { AckSimulatorOptions } from '../../src/simulator/index.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from './gateway.js';
 
 export interface ObservedGatewayOptions {
   simulator?: AckSimulatorOptions;

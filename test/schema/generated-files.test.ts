@@ -9,8 +9,8 @@ import {
   isScalarType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import config from '../codegen.js';
-import { schema } from '../src/schema/index.js';
+import config from '../../codegen.js';
+import { schema } from '../../src/schema/index.js';
 
 /** Our types: not introspection's, not the built-in scalars, not the federation spec's `_` types. */
 const ownTypes = (): GraphQLNamedType[] =>

@@ -3,8 +3,8 @@ import { Agent, createServer, type IncomingHttpHeaders, request, type Server } f
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from '../helpers/observed-gateway.js';
 import { startGatewayProcess } from '../helpers/process.js';
-import { sample } from './observed-gateway.js';
 
 /** An OTLP/HTTP receiver: keeps the JSON bodies posted to /v1/traces. */
 async function startOtlpReceiver() {

@@ -160,7 +160,7 @@ describe('AckCache', () => {
 /**
  * Several caches over one shared tier behave like replicas over one Redis: the in-memory tier
  * (test/replicas/memory-tier.ts) keeps the contract `redis-tier.ts` keeps with a real Redis
- * (test/unit/shared-tier-redis.test.ts), deterministically.
+ * (test/upstream/shared-tier-redis.test.ts), deterministically.
  */
 describe('AckCache over a shared tier (replicas)', () => {
   function fleet(
