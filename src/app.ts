@@ -41,6 +41,8 @@ export interface AppOptions {
   graphiql?: boolean;
   /** What GraphiQL's example tabs may know: a real cluster id, the auth header to prefill. */
   graphiqlExample?: GraphiQLExample;
+  /** More yoga plugins, after the gateway's own (a bench's alternative, a test's probe). @default none */
+  extraPlugins?: readonly Plugin[];
   /** Trusted documents (persisted operations) and whether other documents are refused. @default off */
   trustedDocuments?: TrustedDocumentsOptions;
   /** Answer introspection queries. @default true */
@@ -299,6 +301,7 @@ export function createApp(options: AppOptions): App {
           return readiness.ok;
         },
       }),
+      ...(options.extraPlugins ?? []),
     ],
   });
 }

@@ -93,7 +93,7 @@ const graphqlType = (spec: TypeSpec): TypeParam<Types> =>
   spec.kind === 'list' ? [visitType(spec.of, outputTypes)] : visitType(spec, outputTypes);
 
 /** A value ACK sent that did not fit the documented type: an error at this field only. */
-function badUpstreamValue(objectName: string, key: string): GraphQLError {
+export function badUpstreamValue(objectName: string, key: string): GraphQLError {
   return new GraphQLError(
     `ACK sent a value for ${objectName}.${key} that does not match its documented type.`,
     { extensions: { code: 'UPSTREAM_BAD_RESPONSE' } },
@@ -113,6 +113,29 @@ export interface AckFieldsOptions<Parent, Ctx> {
    * on demand (null when there is none).
    */
   source?: (parent: Parent, key: string, ctx: Ctx) => ParsedObject | null | Promise<ParsedObject | null>;
+}
+
+/**
+ * The key each pass-through resolver reads (a field of a parsed object, no source, no scope):
+ * the compiled executor (src/execution) reads those keys itself instead of calling a resolver
+ * per field, with the same answer, errors included (see `readKey`).
+ */
+const passThroughKeys = new WeakMap<object, PassThrough>();
+
+/** What a pass-through resolver reads: `key` of its parent, of the table `objectName`. */
+export interface PassThrough {
+  objectName: string;
+  key: string;
+}
+
+/** What the field's `resolve` reads, or undefined when it does more than read a key. */
+export const passThroughOf = (resolve: unknown): PassThrough | undefined =>
+  typeof resolve === 'function' ? passThroughKeys.get(resolve) : undefined;
+
+function passThrough<Parent>(objectName: string, key: string): (parent: Parent) => unknown {
+  const resolve = (parent: Parent) => readKey(objectName, parent, key);
+  passThroughKeys.set(resolve, { objectName, key });
+  return resolve;
 }
 
 function readKey(objectName: string, parsed: unknown, key: string): unknown {
@@ -167,7 +190,7 @@ export function ackFields<Parent, Ctx = Types['Context']>(
       nullable: nullability(field),
       resolve: source
         ? async (parent, _args, ctx) => readKey(spec.name, await source(parent, key, ctx), key)
-        : (parent) => readKey(spec.name, parent, key),
+        : passThrough<Parent>(spec.name, key),
     });
   }
   return fields;

@@ -15,28 +15,20 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
-    "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": typeof types.RealisticValuesDocument,
     "\n      subscription WatchUserData($clusterId: ID!) {\n        nodePools(clusterId: $clusterId) { nodePools { id kubernetesConfig { userData } } }\n      }\n    ": typeof types.WatchUserDataDocument,
     "query Pools($id: ID!) { nodePools(clusterId: $id) { id name status { totalNodes } } }": typeof types.PoolsDocument,
     "query List($name: String) { clusterList(first: 5, filter: { name: $name }) { totalCount nodes { id } } }": typeof types.ListDocument,
+    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
+    "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": typeof types.RealisticValuesDocument,
 };
 const documents: Documents = {
-    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": types.DashboardDocument,
-    "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": types.RealisticValuesDocument,
     "\n      subscription WatchUserData($clusterId: ID!) {\n        nodePools(clusterId: $clusterId) { nodePools { id kubernetesConfig { userData } } }\n      }\n    ": types.WatchUserDataDocument,
     "query Pools($id: ID!) { nodePools(clusterId: $id) { id name status { totalNodes } } }": types.PoolsDocument,
     "query List($name: String) { clusterList(first: 5, filter: { name: $name }) { totalCount nodes { id } } }": types.ListDocument,
+    "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n": types.DashboardDocument,
+    "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n": types.RealisticValuesDocument,
 };
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n"): typeof import('./graphql.js').RealisticValuesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -49,6 +41,14 @@ export function graphql(source: "query Pools($id: ID!) { nodePools(clusterId: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query List($name: String) { clusterList(first: 5, filter: { name: $name }) { totalCount nodes { id } } }"): typeof import('./graphql.js').ListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dashboard($after: String) {\n    clusterList(first: 20, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges { cursor }\n      nodes {\n        id name state currentVersion regionId\n        nodePools { name status { state totalNodes healthyNodes } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RealisticValues($id: ID!) {\n    cluster(id: $id) {\n      id\n      nodePools {\n        id clusterId name type isDefault created updated\n        status { state totalNodes servingNodes }\n        scalingGroup { instanceTypes dataDisks { category size encrypted } multiAzPolicy spotStrategy }\n        kubernetesConfig { labels { key value } taints { key value effect } cpuPolicy }\n        nodeConfig { kubeletConfiguration { evictionHard maxPods } }\n        nodeComponents { name version config { customConfig } }\n        cluster { id }\n      }\n    }\n  }\n"): typeof import('./graphql.js').RealisticValuesDocument;
 
 
 export function graphql(source: string) {

@@ -102,20 +102,6 @@ export type SpotStrategy =
   /** A value ACK returned that this gateway does not know yet (ACK adds values over time). Treat it as "other", not as an error. */
   | 'UNKNOWN';
 
-export type DashboardQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
-
-
-export type DashboardQuery = { clusterList: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, name: string | null, state: ClusterState | null, currentVersion: string | null, regionId: string | null, nodePools: Array<{ name: string | null, status: { state: NodePoolState | null, totalNodes: number | null, healthyNodes: number | null } | null }> | null }> } };
-
-export type RealisticValuesQueryVariables = Exact<{
-  id: string | number;
-}>;
-
-
-export type RealisticValuesQuery = { cluster: { id: string, nodePools: Array<{ id: string, clusterId: string, name: string | null, type: NodePoolType | null, isDefault: boolean | null, created: unknown, updated: unknown, status: { state: NodePoolState | null, totalNodes: number | null, servingNodes: number | null } | null, scalingGroup: { instanceTypes: Array<string> | null, multiAzPolicy: MultiAzPolicy | null, spotStrategy: SpotStrategy | null, dataDisks: Array<{ category: string | null, size: number | null, encrypted: boolean | null }> | null } | null, kubernetesConfig: { cpuPolicy: CpuPolicy | null, labels: Array<{ key: string | null, value: string | null }> | null, taints: Array<{ key: string | null, value: string | null, effect: string | null }> | null } | null, nodeConfig: { kubeletConfiguration: { evictionHard: unknown, maxPods: number | null } | null } | null, nodeComponents: Array<{ name: string | null, version: string | null, config: { customConfig: unknown } | null }> | null, cluster: { id: string } }> | null } | null };
-
 export type WatchUserDataSubscriptionVariables = Exact<{
   clusterId: string | number;
 }>;
@@ -137,6 +123,20 @@ export type ListQueryVariables = Exact<{
 
 export type ListQuery = { clusterList: { totalCount: number, nodes: Array<{ id: string }> } };
 
+export type DashboardQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type DashboardQuery = { clusterList: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, name: string | null, state: ClusterState | null, currentVersion: string | null, regionId: string | null, nodePools: Array<{ name: string | null, status: { state: NodePoolState | null, totalNodes: number | null, healthyNodes: number | null } | null }> | null }> } };
+
+export type RealisticValuesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RealisticValuesQuery = { cluster: { id: string, nodePools: Array<{ id: string, clusterId: string, name: string | null, type: NodePoolType | null, isDefault: boolean | null, created: unknown, updated: unknown, status: { state: NodePoolState | null, totalNodes: number | null, servingNodes: number | null } | null, scalingGroup: { instanceTypes: Array<string> | null, multiAzPolicy: MultiAzPolicy | null, spotStrategy: SpotStrategy | null, dataDisks: Array<{ category: string | null, size: number | null, encrypted: boolean | null }> | null } | null, kubernetesConfig: { cpuPolicy: CpuPolicy | null, labels: Array<{ key: string | null, value: string | null }> | null, taints: Array<{ key: string | null, value: string | null, effect: string | null }> | null } | null, nodeConfig: { kubeletConfiguration: { evictionHard: unknown, maxPods: number | null } | null } | null, nodeComponents: Array<{ name: string | null, version: string | null, config: { customConfig: unknown } | null }> | null, cluster: { id: string } }> | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -156,6 +156,39 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const WatchUserDataDocument = new TypedDocumentString(`
+    subscription WatchUserData($clusterId: ID!) {
+  nodePools(clusterId: $clusterId) {
+    nodePools {
+      id
+      kubernetesConfig {
+        userData
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WatchUserDataSubscription, WatchUserDataSubscriptionVariables>;
+export const PoolsDocument = new TypedDocumentString(`
+    query Pools($id: ID!) {
+  nodePools(clusterId: $id) {
+    id
+    name
+    status {
+      totalNodes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PoolsQuery, PoolsQueryVariables>;
+export const ListDocument = new TypedDocumentString(`
+    query List($name: String) {
+  clusterList(first: 5, filter: {name: $name}) {
+    totalCount
+    nodes {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ListQuery, ListQueryVariables>;
 export const DashboardDocument = new TypedDocumentString(`
     query Dashboard($after: String) {
   clusterList(first: 20, after: $after) {
@@ -245,36 +278,3 @@ export const RealisticValuesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RealisticValuesQuery, RealisticValuesQueryVariables>;
-export const WatchUserDataDocument = new TypedDocumentString(`
-    subscription WatchUserData($clusterId: ID!) {
-  nodePools(clusterId: $clusterId) {
-    nodePools {
-      id
-      kubernetesConfig {
-        userData
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<WatchUserDataSubscription, WatchUserDataSubscriptionVariables>;
-export const PoolsDocument = new TypedDocumentString(`
-    query Pools($id: ID!) {
-  nodePools(clusterId: $id) {
-    id
-    name
-    status {
-      totalNodes
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<PoolsQuery, PoolsQueryVariables>;
-export const ListDocument = new TypedDocumentString(`
-    query List($name: String) {
-  clusterList(first: 5, filter: {name: $name}) {
-    totalCount
-    nodes {
-      id
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ListQuery, ListQueryVariables>;
