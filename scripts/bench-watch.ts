@@ -256,7 +256,7 @@ const percentile = (values: number[], p: number) => {
 
 async function bench(): Promise<void> {
   const child: ChildProcess = fork(SELF, ['gateway'], {
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=2'],
+    execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=16'],
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

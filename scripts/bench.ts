@@ -31,6 +31,15 @@ import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  distinctDashboardBody,
+  ENTITY_BATCH_MAX,
+  ENTITY_KEYS_QUERY,
+  entitiesBody,
+  entityKeysFrom,
+  writeDistinctDashboardScript,
+  writeEntitiesScript,
+} from './bench/distinct.js';
 import { forkTs, killAll, type Managed, run, start, stopAll } from './bench/processes.js';
 import { type FloorRoute, isReadyFloor, isReadySimulator } from './bench/protocol.js';
 import { DASHBOARD_QUERY, leafFieldsPerPool, ONE_POOL_QUERY } from './bench/queries.js';
@@ -65,7 +74,16 @@ const REQUEST_HEADERS = {
   accept: 'application/graphql-response+json, application/json',
 };
 
-const TARGETS = { w1MinRatio: 0.25, w2MinRatio: 0.2, w3MaxWallRatio: 3, w1MaxRssMb: 150, w3MaxRssMb: 250 };
+const TARGETS = {
+  w1MinRatio: 0.25,
+  w2MinRatio: 0.2,
+  w3MaxWallRatio: 3,
+  w1MaxRssMb: 150,
+  w3MaxRssMb: 250,
+  distinctMinRatio: 0.02,
+  distinctMaxTail: 5,
+  distinctMaxRssMb: 200,
+};
 
 /** BENCH_SCALE_OUT: `1` (default) after the single-gateway runs, `0` never, `only` alone. */
 function scaleOutFromEnv(): 'yes' | 'no' | 'only' {
@@ -564,6 +582,20 @@ async function main(): Promise<void> {
   const w1Floor = await fl(w1Label, w1Body, w1Script);
   const w2Gateway = await gw(w2Label, w2Body, w2Script);
   const w2Floor = await fl(w2Label, w2Body, w2Script);
+  // No cache can answer these: each body is new (the ids reshuffled; a varied set of
+  // representations), so each is a full execution over warm data. The floor stays W1's bytes.
+  const distinctLabel = 'W1 distinct: ids in a new order per request';
+  const distinctScript = writeDistinctDashboardScript(tmp, REQUEST_HEADERS, clusterIds);
+  const distinctGateway = await gw(distinctLabel, distinctDashboardBody(clusterIds), distinctScript);
+  const keysAnswer = await postOk(
+    gateway.port,
+    JSON.stringify({ query: ENTITY_KEYS_QUERY, variables: { ids: clusterIds } }),
+    'gateway entity keys',
+  );
+  const keys = entityKeysFrom(JSON.parse(keysAnswer.bytes.toString('utf8')));
+  const entitiesLabel = `_entities: 1-${ENTITY_BATCH_MAX} random representations per request`;
+  const entitiesScript = writeEntitiesScript(tmp, REQUEST_HEADERS, keys);
+  const entitiesGateway = await gw(entitiesLabel, entitiesBody(keys), entitiesScript);
   await gateway.proc.stop();
 
   // Expiries only cost something when the upstream is slow, so this run and W3 use ACK-like latency.
@@ -598,6 +630,8 @@ async function main(): Promise<void> {
   w2Gateway.ratio = `${fixed(w2Gateway.reqPerS / w2Floor.reqPerS, 3)} (req/s)`;
   ttlGateway.ratio = `${fixed(ttlGateway.reqPerS / w1Floor.reqPerS, 3)} (req/s vs W1 floor)`;
   w3Gateway.ratio = `${fixed(w3Gateway.wallMs / w3Floor.wallMs, 2)} (wall)`;
+  distinctGateway.ratio = `${fixed(distinctGateway.reqPerS / w1Floor.reqPerS, 4)} (req/s vs W1 floor)`;
+  entitiesGateway.ratio = `${fixed(entitiesGateway.reqPerS / w1Floor.reqPerS, 4)} (req/s vs W1 floor)`;
 
   console.log('');
   console.log(
@@ -617,7 +651,17 @@ async function main(): Promise<void> {
     `W1: ${w1Leaves} leaf fields per pool, ${CLUSTERS * POOLS_PER_CLUSTER} pools, answer ${w1Answer.bytes.length} bytes; W2 answer ${w2Answer.bytes.length} bytes; content-type ${w1Answer.contentType}`,
   );
   console.log('');
-  printTable([w1Gateway, w1Floor, w2Gateway, w2Floor, ttlGateway, w3Gateway, w3Floor]);
+  printTable([
+    w1Gateway,
+    w1Floor,
+    w2Gateway,
+    w2Floor,
+    distinctGateway,
+    entitiesGateway,
+    ttlGateway,
+    w3Gateway,
+    w3Floor,
+  ]);
   console.log('');
   if (w3Gateway.differing > 0) {
     console.log(
@@ -646,6 +690,17 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${verdict(w3Gateway.peakRssMb <= TARGETS.w3MaxRssMb)} W3 gateway peak RSS <= ${TARGETS.w3MaxRssMb} MB: ${fixed(w3Gateway.peakRssMb, 1)} MB`,
+  );
+  const distinctRatio = distinctGateway.reqPerS / w1Floor.reqPerS;
+  const distinctTail = distinctGateway.p99Ms / distinctGateway.p50Ms;
+  console.log(
+    `  ${verdict(distinctRatio >= TARGETS.distinctMinRatio)} W1 distinct >= ${TARGETS.distinctMinRatio} x floor: ${fixed(distinctRatio, 4)}`,
+  );
+  console.log(
+    `  ${verdict(distinctTail <= TARGETS.distinctMaxTail)} W1 distinct p99 <= ${TARGETS.distinctMaxTail} x p50: ${fixed(distinctTail, 1)}x`,
+  );
+  console.log(
+    `  ${verdict(distinctGateway.peakRssMb <= TARGETS.distinctMaxRssMb)} W1 distinct peak RSS <= ${TARGETS.distinctMaxRssMb} MB: ${fixed(distinctGateway.peakRssMb, 1)} MB`,
   );
 
   if (scaleOut === 'yes') {
