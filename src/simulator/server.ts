@@ -22,29 +22,26 @@ import { type Answer, errorAnswer, jsonAnswer, newRequestId } from './answer.js'
 import { accountIdFor } from './cluster-fixture.js';
 import type { SimulatorScaleEvent } from './compact-specs.js';
 import {
-  allowedFaultKinds,
-  DATA_FAULTS,
   DEFAULT_SLOW_MS,
   DEFAULT_THROTTLE_RETRY_AFTER_MS,
   FAULT_ALIASES,
   FAULT_KINDS,
   type Fault,
   faultAnswer,
-  isFault,
 } from './faults.js';
 import { DEFAULT_SEED, type FixtureOptions, generateClusters } from './fixtures.js';
 import { DEFAULT_MAX_REMEMBERED_NONCES, NonceCache } from './nonce-cache.js';
 import {
-  DEFAULT_SCALE_STEP_MS,
-  DEFAULT_SCALE_STEPS,
-  MAX_SCALE_NODES,
-  MAX_SCALE_STEPS,
-  PoolScaler,
-  type ScaleOptions,
-} from './pool-scaling.js';
+  checkFaults,
+  checkNonNegative,
+  checkScaleSize,
+  checkSteps,
+  parseClusterListQuery,
+} from './option-checks.js';
+import { DEFAULT_SCALE_STEP_MS, DEFAULT_SCALE_STEPS, PoolScaler, type ScaleOptions } from './pool-scaling.js';
 import { readBody } from './request-body.js';
 import { type AckSimulatorStats, RequestStats } from './request-stats.js';
-import { type ClusterListQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ResponseStore } from './response-store.js';
+import { ResponseStore } from './response-store.js';
 import { ACK_API_VERSION, matchRoute, type Route } from './routes.js';
 import { createSignatureVerifier, DEFAULT_MAX_CLOCK_SKEW_MS } from './signature.js';
 import type { SimulatedCluster, WireNodePool } from './wire-types.js';
@@ -151,82 +148,6 @@ export interface AckSimulator {
   ): Promise<void>;
   /** Faults, latency, clusters with their pools' current state, stats: GET /_simulator/state. */
   state(): AckSimulatorState;
-}
-
-function checkNonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be a non-negative number, got ${value}`);
-  return value;
-}
-
-/** The faults by cluster id: index keys resolved, kinds checked (aliases accepted). */
-function checkFaults(
-  faults: Readonly<Record<string, Fault>>,
-  clusters: readonly SimulatedCluster[],
-  clusterIds: ReadonlySet<string>,
-): Record<string, Fault> {
-  const checked: Record<string, Fault> = {};
-  for (const [key, given] of Object.entries(faults)) {
-    const fault: unknown =
-      typeof given === 'string' && Object.hasOwn(FAULT_ALIASES, given) ? FAULT_ALIASES[given] : given;
-    if (!isFault(fault)) {
-      throw new TypeError(
-        `unknown fault ${JSON.stringify(given)} for cluster ${key}; allowed: ${allowedFaultKinds()}`,
-      );
-    }
-    // Digits only: an index (out of range throws). Anything else is an id, simulated or not.
-    const clusterId = /^\d+$/.test(key) ? resolveCluster(clusters, key).cluster.id : key;
-    if (DATA_FAULTS.includes(fault) && !clusterIds.has(clusterId)) {
-      throw new RangeError(`fault '${fault}' needs an existing cluster; ${clusterId} is not one`);
-    }
-    const earlier = checked[clusterId];
-    if (earlier !== undefined && earlier !== fault) {
-      throw new RangeError(`cluster ${clusterId} is given two faults, '${earlier}' and '${fault}'`);
-    }
-    checked[clusterId] = fault;
-  }
-  return checked;
-}
-
-function checkScaleSize(to: number): number {
-  if (!Number.isInteger(to) || to < 0 || to > MAX_SCALE_NODES) {
-    throw new RangeError(`a node pool's size must be an integer from 0 to ${MAX_SCALE_NODES}, got ${to}`);
-  }
-  return to;
-}
-
-function checkSteps(steps: number): number {
-  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_SCALE_STEPS) {
-    throw new RangeError(`steps must be an integer from 1 to ${MAX_SCALE_STEPS}, got ${steps}`);
-  }
-  return steps;
-}
-
-function parseClusterListQuery(params: URLSearchParams): ClusterListQuery | string {
-  const integer = (name: string, fallback: number, max: number): number | string => {
-    const raw = params.get(name);
-    if (raw === null || raw === '') return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < 1 || value > max) {
-      return `${name} must be an integer between 1 and ${max}, got ${JSON.stringify(raw)}.`;
-    }
-    return value;
-  };
-  const pageNumber = integer('page_number', 1, Number.MAX_SAFE_INTEGER);
-  if (typeof pageNumber === 'string') return pageNumber;
-  const pageSize = integer('page_size', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (typeof pageSize === 'string') return pageSize;
-  const text = (name: string) => params.get(name) || undefined;
-  return {
-    pageNumber,
-    pageSize,
-    name: text('name'),
-    clusterType: text('cluster_type'),
-    regionId: text('region_id'),
-    clusterId: text('cluster_id'),
-    profile: text('profile'),
-    clusterSpec: text('cluster_spec'),
-  };
 }
 
 export function createAckSimulator(options: AckSimulatorOptions = {}): AckSimulator {
