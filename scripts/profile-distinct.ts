@@ -116,6 +116,13 @@ async function main() {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
         LOG_LEVEL: 'warn',
         CSRF_PREVENTION: 'false',
+        // PROFILE_GATEWAY_ENV='NAME=value,...' for a variant of the gateway's own settings.
+        ...Object.fromEntries(
+          (process.env.PROFILE_GATEWAY_ENV ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((pair) => pair.split('=') as [string, string]),
+        ),
         ...env,
       },
     });

@@ -12,6 +12,7 @@ import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_CLUSTER_BREAKERS,
   DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_CONCURRENT_EXECUTIONS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_QUEUE,
   DEFAULT_MAX_QUEUE_PER_CALLER,
@@ -208,6 +209,9 @@ export const EnvSchema = z.object({
     'Idle keep-alive connections are closed after this.',
   ),
   HTTP_MAX_CONNECTIONS: count(DEFAULT_MAX_CONNECTIONS, 1).describe('Sockets open at once at most.'),
+  MAX_CONCURRENT_EXECUTIONS: count(DEFAULT_MAX_CONCURRENT_EXECUTIONS).describe(
+    'POSTed queries executed at once; the others wait in line, in arrival order (0: no limit).',
+  ),
   RESPONSE_CACHE: flag.describe('Answer repeated identical queries from stored bytes (default on).'),
   RESPONSE_CACHE_MAX_BYTES: count(DEFAULT_RESPONSE_CACHE_MAX_BYTES, 1).describe(
     'Bytes the response cache holds at most, keys and headers included.',
@@ -322,6 +326,7 @@ export const ConfigSchema = EnvSchema.transform((e) => {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     responseCache: { enabled: e.RESPONSE_CACHE ?? true, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
+    maxConcurrentExecutions: e.MAX_CONCURRENT_EXECUTIONS,
     warmUp: e.WARM_UP ?? true,
     trustedDocuments: {
       mode: e.TRUSTED_DOCUMENTS,

@@ -22,6 +22,13 @@ export const DEFAULT_MAX_CONNECTIONS = 2_000;
 /** Bytes the response cache keeps at most, keys and headers included. */
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * POSTed queries executed at once. Executions over warm data are CPU work on one thread, so a
+ * few at once (some waiting on ACK) keep the core busy; more only interleave, slow every one
+ * alike and fill the heap with their intermediate objects.
+ */
+export const DEFAULT_MAX_CONCURRENT_EXECUTIONS = 4;
+
 // What one request may cost
 
 /** Limits every request meets before anything is asked upstream (graphql-armor, body size). */

@@ -8,6 +8,7 @@ import { DEFAULT_RESPONSE_CACHE_MAX_BYTES } from '../defaults.js';
 import { LIMIT_ERROR_CODE } from '../limit-error.js';
 import type { Exchange, FrontDoorEvent } from '../request/exchange.js';
 import { acceptedRequestId, exchangeScope } from '../request-id.js';
+import { createExecutionGate } from './execution-gate.js';
 import { hasValidHost, readBody, requestHeaders, sendError } from './node-adapter.js';
 import { type CachedAnswer, ResponseCache } from './response-cache.js';
 
@@ -30,6 +31,8 @@ export interface HttpHandlerOptions {
    * logs and measures them too); hits and shared answers did not, so this is their only trace.
    */
   onAnswer?: (event: FrontDoorEvent) => void;
+  /** Executions of POSTed queries at once; the others wait in line (0: no limit). @default 0 */
+  maxConcurrentExecutions?: number;
 }
 
 /** Response headers that belong to one exchange, not to the answer. */
@@ -91,6 +94,8 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       : undefined;
   const authenticate = (headers: Headers) => options.authenticate?.({ headers });
 
+  const gate = createExecutionGate(options.maxConcurrentExecutions ?? 0);
+
   async function execute(
     req: IncomingMessage,
     headers: Headers,
@@ -102,7 +107,10 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       headers,
       body: new Uint8Array(body),
     });
-    const response = await app.fetch(request, { exchange });
+    const { response, bytes } = await gate(async () => {
+      const response = await app.fetch(request, { exchange });
+      return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+    });
     const kept: [string, string][] = [];
     response.headers.forEach((value, name) => {
       if (!PER_EXCHANGE_HEADERS.has(name)) kept.push([name, value]);
@@ -110,7 +118,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const answer: CachedAnswer = {
       status: response.status,
       headers: kept,
-      body: Buffer.from(await response.arrayBuffer()),
+      body: bytes,
       freshUntil: 0,
       operationName: exchange.outcome?.operationName ?? operationNameOf(body),
       requestId: response.headers.get('x-request-id') ?? undefined,
