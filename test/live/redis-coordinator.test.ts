@@ -1,7 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -9,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { createObservability } from '../../src/observability/observability.js';
 import { createAckSimulator } from '../../src/simulator/index.js';
 import { TEST_KEY } from '../helpers/gateway.js';
+import { hasRedisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { type LiveSubscription, nodePoolCalls, sleep, subscribeSse } from './live-client.js';
 
 /**
@@ -16,42 +13,17 @@ import { type LiveSubscription, nodePoolCalls, sleep, subscribeSse } from './liv
  * for both, and every replica's subscribers hear its observations over pub/sub. Needs a
  * `redis-server` binary (Debian's `redis-server` package); skipped without one.
  */
-const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const INTERVAL_MS = 250;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
-describe.skipIf(!existsSync(REDIS_SERVER))('the Redis watch coordinator', () => {
-  let redis: ChildProcess;
-  let redisUrl: string;
+describe.skipIf(!hasRedisServer())('the Redis watch coordinator', () => {
+  let redis: TestRedis;
   let simulator: ReturnType<typeof createAckSimulator>;
   let a: Gateway;
   let b: Gateway;
   const open: LiveSubscription[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn(
-      REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    redisUrl = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => 50 });
-    probe.on('error', () => {});
-    const until = Date.now() + 5_000;
-    while ((await probe.ping().catch(() => 'no')) !== 'PONG' && Date.now() < until) await sleep(50);
-    probe.disconnect();
+    redis = await startRedis();
 
     // Two replicas of the same wiring over the same ACK.
     simulator = createAckSimulator({ ...TEST_KEY });
@@ -66,7 +38,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('the Redis watch coordinator', () => 
       WARM_UP: 'false',
       WATCH_INTERVAL_MS: String(INTERVAL_MS),
       // The production wiring: REDIS_URL alone makes the gateway lead watches through Redis.
-      REDIS_URL: redisUrl,
+      REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `test-${process.pid}:`,
     });
     const replica = async () =>
@@ -82,7 +54,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('the Redis watch coordinator', () => 
     await b?.close();
     await a?.close();
     await simulator?.close();
-    redis?.kill('SIGTERM');
+    await redis?.stop();
   });
 
   const subscribe = async (gateway: Gateway, clusterId: string) => {

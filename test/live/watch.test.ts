@@ -56,12 +56,15 @@ describe('one poll per cluster, whatever the subscribers', () => {
   it('N subscribers over K clusters cost about K polls per interval; the first event is the whole list; nothing while nothing changes', async () => {
     const K = 3;
     const perCluster = 10;
+    const pollsBefore = gateway.gateway.watcher.stats().polls;
     const subscriptions = await Promise.all(
       Array.from({ length: K * perCluster }, (_, index) => subscribe({ clusterId: clusterId(index % K) })),
     );
     await Promise.all(subscriptions.map((subscription) => subscription.received.atLeast(1)));
-    // One read per cluster for all of its first events (shared), none per subscriber.
-    expect(nodePoolCalls(gateway.simulator.stats())).toBe(K);
+    // One read per cluster for all of its first events (shared), none per subscriber; on a busy
+    // machine an interval may pass before the last first event, and its polls count apart.
+    const polled = gateway.gateway.watcher.stats().polls - pollsBefore;
+    expect(nodePoolCalls(gateway.simulator.stats()) - polled).toBe(K);
     subscriptions.forEach((subscription, index) => {
       const [first] = subscription.received.updates();
       const cluster = index % K;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAckSimulator } from '../../src/simulator/index.js';
 import { TEST_KEY } from '../helpers/gateway.js';
 import { type GatewayProcess, startGatewayProcess } from '../helpers/process.js';
-import { hasRedisServer, startRedis, type TestRedis } from './redis-server.js';
+import { hasRedisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 /**
  * Several gateway processes (src/main.ts, as `npm start` runs it) against one Redis of the

@@ -4,7 +4,7 @@ import type { AckCacheEvent } from '../../src/ack/ack-observer.js';
 import { AckError } from '../../src/ack/errors.js';
 import { INVALID_KEYS } from '../../src/ack/model/dsl.js';
 import type { SharedTierEvent } from '../../src/ack/shared-tier.js';
-import { MemoryTier } from '../replicas/memory-tier.js';
+import { MemoryTier } from '../helpers/memory-tier.js';
 
 /**
  * The process-wide cache on its own, with an upstream stand-in. TTLs are short real times;

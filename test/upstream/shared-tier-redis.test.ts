@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTier, redisTarget } from '../../src/ack/redis-tier.js';
 import { createLogger } from '../../src/logger.js';
-import { hasRedisServer, startRedis, type TestRedis } from '../replicas/redis-server.js';
+import { hasRedisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 /**
  * The Redis shared tier against a real `redis-server` of the test's own (Debian's package, which
