@@ -21,9 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DASHBOARD_QUERY } from './queries.js';
-
-/** The marker scripts/bench/wrk.ts looks for in wrk's output. */
-const RESULT_MARKER = 'BENCH_RESULT ';
+import { WRK_RESULT_DONE } from './wrk.js';
 
 /** What a subgraph is asked by a router resolving references to clusters and node pools. */
 export const ENTITIES_QUERY = /* GraphQL */ `
@@ -144,15 +142,7 @@ end
 request = function()
   return wrk.format(nil, nil, nil, ${options.body})
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\\n${RESULT_MARKER}{"requests":%d,"durationUs":%d,"p50Us":%.0f,"p99Us":%.0f,"maxUs":%.0f,' ..
-    '"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.status, e.timeout))
-end
-`;
+${WRK_RESULT_DONE}`;
 }
 
 const luaStrings = (values: readonly string[]) =>

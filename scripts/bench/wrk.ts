@@ -23,6 +23,17 @@ export interface WrkResult {
 
 const RESULT_MARKER = 'BENCH_RESULT ';
 
+/** wrk's `done`: once, with the merged histogram of all threads, one JSON line that runWrk reads. */
+export const WRK_RESULT_DONE = `done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\n${RESULT_MARKER}{"requests":%d,"durationUs":%d,"p50Us":%.0f,"p99Us":%.0f,"maxUs":%.0f,' ..
+    '"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+`;
+
 function wrkVersion(): string | undefined {
   const probe = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 5_000 });
   if (probe.error) return undefined;
@@ -100,15 +111,7 @@ end
 wrk.body = ${luaLongString(body)}
 ${headerLines}
 ${spread}
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\\n${RESULT_MARKER}{"requests":%d,"durationUs":%d,"p50Us":%.0f,"p99Us":%.0f,"maxUs":%.0f,' ..
-    '"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.status, e.timeout))
-end
-`;
+${WRK_RESULT_DONE}`;
   const path = join(dir, `${name}.lua`);
   writeFileSync(path, script);
   return path;
