@@ -1,6 +1,6 @@
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's Chromium (installed by scripts/ensure-chromium.sh), never a downloaded browser. */
+/** Debian's Chromium (installed by scripts/ensure-test-tools.sh), never a downloaded browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
