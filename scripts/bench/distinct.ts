@@ -148,6 +148,28 @@ ${WRK_RESULT_DONE}`;
 const luaStrings = (values: readonly string[]) =>
   `{ ${values.map((value) => luaLongString(JSON.stringify(value))).join(', ')} }`;
 
+/**
+ * Lua definitions of `prefix` and `suffix`: the JSON body of `query` around its list variable
+ * `name`, so a script joins the list's items between them without escaping anything in Lua.
+ */
+function bodyAroundList(query: string, name: string): string {
+  const [prefix, suffix] = JSON.stringify({ query, variables: { [name]: ['\u0000'] } }).split('"\\u0000"');
+  return `local prefix = ${luaLongString(prefix ?? '')}
+local suffix = ${luaLongString(suffix ?? '')}`;
+}
+
+/** Writes a distinct-body script whose `next_body()` is defined by `definitions`; returns its path. */
+function writeBodyScript(
+  dir: string,
+  name: string,
+  headers: Record<string, string>,
+  definitions: string,
+): string {
+  const path = join(dir, `${name}.lua`);
+  writeFileSync(path, luaScript({ headers, definitions, init: '', body: 'next_body()' }));
+  return path;
+}
+
 /** W1 distinct: writes the Lua script, returns its path. */
 export function writeDistinctDashboardScript(
   dir: string,
@@ -155,25 +177,18 @@ export function writeDistinctDashboardScript(
   clusterIds: readonly string[],
   name = 'w1-distinct',
 ): string {
-  const [prefix, suffix] = JSON.stringify({ query: DASHBOARD_QUERY, variables: { ids: ['\u0000'] } }).split(
-    '"\\u0000"',
-  );
-  const script = luaScript({
+  // Ids as JSON string literals, so the body is joined without escaping in Lua.
+  return writeBodyScript(
+    dir,
+    name,
     headers,
-    // Ids as JSON string literals, so the body is joined without escaping in Lua.
-    definitions: `local ids = ${luaStrings(clusterIds)}
-local prefix = ${luaLongString(prefix ?? '')}
-local suffix = ${luaLongString(suffix ?? '')}
+    `local ids = ${luaStrings(clusterIds)}
+${bodyAroundList(DASHBOARD_QUERY, 'ids')}
 local next_body = function()
   shuffle(ids)
   return prefix .. table.concat(ids, ",") .. suffix
 end`,
-    init: '',
-    body: 'next_body()',
-  });
-  const path = join(dir, `${name}.lua`);
-  writeFileSync(path, script);
-  return path;
+  );
 }
 
 /** `_entities` with varied representation sets: writes the Lua script, returns its path. */
@@ -185,15 +200,12 @@ export function writeEntitiesScript(
   max = ENTITY_BATCH_MAX,
 ): string {
   const representations = representationsOf(keys).map((representation) => JSON.stringify(representation));
-  const [prefix, suffix] = JSON.stringify({
-    query: ENTITIES_QUERY,
-    variables: { representations: ['\u0000'] },
-  }).split('"\\u0000"');
-  const script = luaScript({
+  return writeBodyScript(
+    dir,
+    name,
     headers,
-    definitions: `local all = { ${representations.map(luaLongString).join(', ')} }
-local prefix = ${luaLongString(prefix ?? '')}
-local suffix = ${luaLongString(suffix ?? '')}
+    `local all = { ${representations.map(luaLongString).join(', ')} }
+${bodyAroundList(ENTITIES_QUERY, 'representations')}
 local next_body = function()
   shuffle(all)
   local count = math.random(math.min(${max}, #all))
@@ -201,10 +213,5 @@ local next_body = function()
   for i = 1, count do chosen[i] = all[i] end
   return prefix .. table.concat(chosen, ",") .. suffix
 end`,
-    init: '',
-    body: 'next_body()',
-  });
-  const path = join(dir, `${name}.lua`);
-  writeFileSync(path, script);
-  return path;
+  );
 }
