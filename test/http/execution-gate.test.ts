@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createExecutionGate } from '../../src/http/execution-gate.js';
 
@@ -49,5 +51,82 @@ describe('the execution gate', () => {
       ),
     );
     expect(most).toBe(10);
+  });
+
+  it('starts one waiting execution per turn of the event loop', async () => {
+    const gate = createExecutionGate(4);
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const startedAt: number[] = [];
+    // Work that finishes in promise jobs alone, like an execution over warm data.
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        gate(async () => {
+          startedAt.push(turn);
+          await Promise.resolve();
+        }),
+      ),
+    );
+    counting = false;
+    for (let i = 1; i < startedAt.length; i++) {
+      expect(startedAt[i]).toBeGreaterThan(startedAt[i - 1] as number);
+    }
+  });
+
+  it('lets a saturated server accept a new connection between executions', async () => {
+    const gate = createExecutionGate(4);
+    const busy = () => {
+      const until = performance.now() + 15;
+      while (performance.now() < until);
+    };
+    let finished = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        void gate(async () => {
+          busy();
+          finished += 1;
+        }).then(() => res.end('ok'));
+      });
+    });
+    let accepted = 0;
+    server.on('connection', () => {
+      accepted += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const open = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const queued = 20;
+    const sockets = await Promise.all(Array.from({ length: queued }, open));
+    try {
+      // Connected is not accepted: the server takes them from the kernel's queue one per turn.
+      while (accepted < queued) await new Promise((resolve) => setTimeout(resolve, 5));
+      const answered = sockets.map(
+        (socket) => new Promise<void>((resolve) => socket.once('data', () => resolve())),
+      );
+      for (const socket of sockets) socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+      // Once the first execution has run, the server is saturated: connect a newcomer.
+      while (finished === 0) await new Promise((resolve) => setImmediate(resolve));
+      const finishedAtAccept = await new Promise<number>((resolve) => {
+        server.once('connection', () => resolve(finished));
+        sockets.push(connect(port, '127.0.0.1'));
+      });
+      // Started in the callback of the socket that brought it, or handed straight to the next
+      // waiter, each execution ran before the loop polled again: all 20 before the newcomer.
+      expect(finishedAtAccept).toBeLessThan(queued / 2);
+      await Promise.all(answered);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
