@@ -49,9 +49,13 @@ import { cpuMs, freePort, PeakRss } from './lib/proc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const GATEWAY_NODE_OPTIONS: string =
-  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { nodeOptions?: string } })
-    .config?.nodeOptions ?? '';
+/** The node flags `npm start` and the Dockerfile run the gateway with (package.json config). */
+const GATEWAY_NODE_FLAGS: string[] = (
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config
+    ?.nodeFlags ?? ''
+)
+  .split(/\s+/)
+  .filter(Boolean);
 
 const CLUSTERS = 20;
 const POOLS_PER_CLUSTER = 5;
@@ -232,13 +236,11 @@ async function startGateway(
   extraEnv: Record<string, string> = {},
 ): Promise<{ proc: Managed; port: number }> {
   const port = await freePort();
-  const proc = start(name, process.execPath, ['dist/main.js'], {
+  const proc = start(name, process.execPath, [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
     cwd: ROOT,
     env: {
       ...baseEnv(),
       NODE_ENV: 'production',
-      // The V8 flags `npm start` and the Dockerfile run the gateway with (package.json config).
-      NODE_OPTIONS: GATEWAY_NODE_OPTIONS,
       PORT: String(port),
       HOST: '127.0.0.1',
       ACK_SIMULATOR: '0',

@@ -2,7 +2,9 @@
  * The young-generation sweep: the built gateway (dist/main.js, response cache on as in
  * production) under W1 distinct (scripts/bench/distinct.ts), `_entities` and W1 repeated (the
  * response cache's hit path), once per `--max-semi-space-size` value in PROFILE_SEMI_SPACES
- * (default 2,8,16,32), the rounds alternated PROFILE_ROUNDS times (default 2), beside the floor
+ * (default 2,8,16,32) and, crossed with those, once per set of node flags in PROFILE_NODE_FLAGS
+ * ('|'-separated, e.g. '|--heap-growing-percent=50': none, then that flag; default none), the
+ * rounds alternated PROFILE_ROUNDS times (default 2), beside the floor
  * (W1's bytes from a bare node:http server). Prints req/s, p50/p99 and the peak RSS of each run.
  * PROFILE_SECONDS sets the length of each wrk run (default 6). Run `npm run build` first.
  */
@@ -29,6 +31,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 6);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2);
 const SEMI_SPACES = (process.env.PROFILE_SEMI_SPACES ?? '2,8,16,32').split(',').map(Number);
+const NODE_FLAGS = (process.env.PROFILE_NODE_FLAGS ?? '').split('|').map((flags) => flags.trim());
+const VARIANTS = SEMI_SPACES.flatMap((semiSpace) => NODE_FLAGS.map((flags) => ({ semiSpace, flags })));
 const HEADERS = {
   'content-type': 'application/json',
   accept: 'application/graphql-response+json, application/json',
@@ -99,9 +103,10 @@ async function main() {
   const ids = ready.clusters.map((cluster) => cluster.id);
   const w1Body = JSON.stringify({ query: DASHBOARD_QUERY, variables: { ids } });
 
-  const startGateway = async (semiSpace: number, env: Record<string, string> = {}) => {
+  const startGateway = async (semiSpace: number, flags = '', env: Record<string, string> = {}) => {
     const port = await freePort();
-    const proc = start(`gateway semi=${semiSpace}`, process.execPath, ['dist/main.js'], {
+    const args = [...flags.split(/\s+/).filter(Boolean), 'dist/main.js'];
+    const proc = start(`gateway semi=${semiSpace} ${flags}`, process.execPath, args, {
       cwd: ROOT,
       env: {
         ...baseEnv(),
@@ -157,10 +162,11 @@ async function main() {
     console.log(
       `round ${round} floor W1: ${floorRun.reqPerS.toFixed(0)} req/s p50 ${floorRun.p50.toFixed(2)} p99 ${floorRun.p99.toFixed(2)} ms`,
     );
-    const order = round % 2 === 1 ? SEMI_SPACES : [...SEMI_SPACES].reverse();
-    for (const semiSpace of order) {
+    const order = round % 2 === 1 ? VARIANTS : [...VARIANTS].reverse();
+    for (const { semiSpace, flags } of order) {
       const gateway = await startGateway(
         semiSpace,
+        flags,
         process.env.PROFILE_GATEWAY_ENV
           ? Object.fromEntries([process.env.PROFILE_GATEWAY_ENV.split('=') as [string, string]])
           : {},
@@ -174,7 +180,7 @@ async function main() {
       for (const [name, script] of Object.entries(scripts)) {
         const run = await measure(gateway.proc, gateway.port, script);
         console.log(
-          `round ${round} semi=${String(semiSpace).padStart(2)} ${name.padEnd(8)} ${run.reqPerS.toFixed(0).padStart(6)} req/s (${(run.reqPerS / floorRun.reqPerS).toFixed(4)}x floor) p50 ${run.p50.toFixed(1)} p99 ${run.p99.toFixed(1)} ms (p99/p50 ${(run.p99 / run.p50).toFixed(1)}) peak RSS ${run.rss.toFixed(0)} MB`,
+          `round ${round} semi=${String(semiSpace).padStart(2)}${flags ? ` ${flags}` : ''} ${name.padEnd(8)} ${run.reqPerS.toFixed(0).padStart(6)} req/s (${(run.reqPerS / floorRun.reqPerS).toFixed(4)}x floor) p50 ${run.p50.toFixed(1)} p99 ${run.p99.toFixed(1)} ms (p99/p50 ${(run.p99 / run.p50).toFixed(1)}) peak RSS ${run.rss.toFixed(0)} MB`,
         );
       }
       await gateway.proc.stop();

@@ -62,6 +62,20 @@ function send(
   res.end(answer.body);
 }
 
+/**
+ * The answer's bytes as a Buffer without copying them when they fill their own memory: the
+ * fetch implementation under yoga hands its body Buffer over as the "ArrayBuffer", and
+ * `Buffer.from` of a Buffer copies (a 136 KB dashboard answer, per request). A small answer
+ * cut from Node's shared buffer pool is copied, so a kept answer does not hold the whole slab.
+ */
+function ownBytes(body: ArrayBuffer | ArrayBufferView): Buffer {
+  if (!ArrayBuffer.isView(body)) return Buffer.from(body);
+  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  return whole
+    ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    : Buffer.from(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+}
+
 function operationNameOf(body: Buffer): string | undefined {
   try {
     const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
@@ -109,7 +123,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     });
     const { response, bytes } = await gate(async () => {
       const response = await app.fetch(request, { exchange });
-      return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+      return { response, bytes: ownBytes(await response.arrayBuffer()) };
     });
     const kept: [string, string][] = [];
     response.headers.forEach((value, name) => {

@@ -62,9 +62,12 @@ describe('one poll per cluster, whatever the subscribers', () => {
     );
     await Promise.all(subscriptions.map((subscription) => subscription.received.atLeast(1)));
     // One read per cluster for all of its first events (shared), none per subscriber; on a busy
-    // machine an interval may pass before the last first event, and its polls count apart.
+    // machine an interval may pass before the last first event: its polls count apart, and one
+    // that falls due while a first read is in flight shares that read's call.
     const polled = gateway.gateway.watcher.stats().polls - pollsBefore;
-    expect(nodePoolCalls(gateway.simulator.stats()) - polled).toBe(K);
+    const calls = nodePoolCalls(gateway.simulator.stats());
+    expect(calls).toBeGreaterThanOrEqual(K);
+    expect(calls).toBeLessThanOrEqual(K + polled);
     subscriptions.forEach((subscription, index) => {
       const [first] = subscription.received.updates();
       const cluster = index % K;

@@ -218,3 +218,18 @@ describe('Helm chart deploy/helm/ack-nodepool-gateway', () => {
     expect(templates['_helpers.tpl']).toMatch(/urlquery \$password/);
   });
 });
+
+describe('the Dockerfile', () => {
+  it('runs the gateway with the node flags npm start uses (package.json config.nodeFlags)', () => {
+    const { config } = JSON.parse(read('package.json')) as { config: { nodeFlags: string } };
+    const cmd = read('Dockerfile')
+      .split('\n')
+      .filter((line) => line.startsWith('CMD '))
+      .at(-1);
+    expect(JSON.parse(cmd?.slice('CMD '.length) ?? 'null')).toEqual([
+      'node',
+      ...config.nodeFlags.split(/\s+/),
+      'dist/main.js',
+    ]);
+  });
+});
