@@ -51,13 +51,13 @@ const EVENT_STREAM = /text\/event-stream/i;
 function send(
   res: ServerResponse,
   answer: CachedAnswer,
-  cacheStatus: FrontDoorEvent['result'],
+  cacheStatus: FrontDoorEvent['result'] | undefined,
   requestId: string,
 ) {
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   res.setHeader('content-length', answer.body.length);
-  res.setHeader('x-response-cache', cacheStatus);
+  if (cacheStatus) res.setHeader('x-response-cache', cacheStatus);
   res.setHeader('x-request-id', requestId);
   res.end(answer.body);
 }
@@ -95,11 +95,12 @@ function scopeOf(caller: Principal | undefined, policy: Policy | undefined): str
 /**
  * The HTTP layer in front of the app. Every exchange runs in its own `exchangeScope` (so even a
  * stray rejection names its request) and a malformed Host is answered 400 here. POSTed JSON
- * queries take the response cache path: the caller is authenticated once, here, and the app
- * is handed that answer; the app says, from the parsed operation and its result, whether the
- * answer may be kept and until when (`Exchange.outcome`); repeated questions from callers who
- * see the same things are answered from bytes. Everything else (GET, GraphiQL, /health,
- * /metrics, ...) goes straight to the app.
+ * queries are read here, then executed through the execution gate (with or without the
+ * response cache): the caller is authenticated once, here, and the app is handed that answer;
+ * the app says, from the parsed operation and its result, whether the answer may be kept and
+ * until when (`Exchange.outcome`); repeated questions from callers who see the same things are
+ * answered from bytes. Everything else (GET, GraphiQL, SSE, /health, /metrics, ...) goes
+ * straight to the app.
  */
 export function createHttpHandler(app: App, options: HttpHandlerOptions) {
   const cache =
@@ -147,7 +148,11 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     return answer;
   }
 
-  async function handleQuery(req: IncomingMessage, res: ServerResponse, responses: ResponseCache) {
+  async function handleQuery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    responses: ResponseCache | undefined,
+  ) {
     const body = await readBody(req, options.maxBodyBytes);
     if (!body) {
       sendError(
@@ -176,6 +181,12 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     };
     const headers = requestHeaders(req);
     const caller = authenticate(headers);
+    if (!responses) {
+      // No response cache: executed in line with the others (the gate), answered as the app did.
+      const answer = await execute(req, headers, body, { caller });
+      send(res, answer, undefined, answer.requestId ?? givenId ?? randomUUID());
+      return;
+    }
     let scope: string | undefined;
     try {
       scope = scopeOf(await caller, options.policy);
@@ -216,7 +227,6 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       return;
     }
     const isQuery =
-      cache !== undefined &&
       req.method === 'POST' &&
       (req.url === '/graphql' || req.url?.startsWith('/graphql?')) &&
       JSON_BODY.test(req.headers['content-type'] ?? '') &&

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createExecutionGate } from '../../src/http/execution-gate.js';
+import { startTestGateway } from '../helpers/gateway.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -129,4 +130,53 @@ describe('the execution gate', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it.each([true, false])(
+    'holds MAX_CONCURRENT_EXECUTIONS for POSTed queries, response cache on: %s',
+    async (cacheOn) => {
+      let running = 0;
+      let most = 0;
+      const gateway = await startTestGateway({
+        simulator: { clusterCount: 2, latencyMs: 30 },
+        // Distinct questions on cold data: without a gate each would execute while waiting on ACK.
+        env: { MAX_CONCURRENT_EXECUTIONS: '1' },
+        http: { responseCache: cacheOn },
+        app: {
+          extraPlugins: [
+            {
+              onExecute: () => {
+                running += 1;
+                most = Math.max(most, running);
+                return {
+                  onExecuteDone: () => {
+                    running -= 1;
+                  },
+                };
+              },
+            },
+          ],
+        },
+      });
+      try {
+        const url = await gateway.listen();
+        const ids = gateway.simulator.clusters.map((cluster) => cluster.id);
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, (_, index) =>
+            fetch(`${url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                query: `query Q${index}($ids: [ID!]!) { clusters(ids: $ids) { id nodePools { id } } }`,
+                variables: { ids },
+              }),
+            }).then((response) => response.json() as Promise<{ data?: { clusters: unknown[] } }>),
+          ),
+        );
+        expect(answers.every((answer) => answer.data?.clusters.length === 2)).toBe(true);
+        expect(most).toBe(1);
+      } finally {
+        await gateway.close();
+      }
+    },
+  );
 });
