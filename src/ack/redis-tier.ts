@@ -215,7 +215,10 @@ export class RedisTier implements SharedTier {
     this.subscriber = new Redis({
       ...base,
       lazyConnect: true,
-      autoResubscribe: true,
+      // Subscribed again on every 'ready' below: ioredis' own resubscription leaves its promise
+      // unhandled, and a connection lost while it is pending rejects it as an unhandled
+      // rejection. The watch coordinator's duplicate of this connection does the same.
+      autoResubscribe: false,
       maxRetriesPerRequest: null,
     });
 
@@ -235,18 +238,25 @@ export class RedisTier implements SharedTier {
       }
     });
     this.commands.connect().catch(() => this.markDown('unreachable'));
+    let refusalLogged = false;
+    this.subscriber.on('ready', () => {
+      this.subscriber.psubscribe(`${globEscape(this.prefix)}done:*`).then(
+        () => {
+          this.notices = true;
+        },
+        (error: unknown) => {
+          // Lost again meanwhile: the next 'ready' subscribes again.
+          if (this.subscriber.status !== 'ready' || refusalLogged) return;
+          refusalLogged = true;
+          // An ACL without the channel pattern: sharing still works, waiters poll instead.
+          this.logger.warn(
+            { redis: this.target, reason: reasonOf(error) },
+            'Redis refused PSUBSCRIBE for lease notices: replicas waiting for another one poll instead (see docs/replicas.md for the ACL)',
+          );
+        },
+      );
+    });
     this.subscriber.connect().catch(() => {});
-    this.subscriber.psubscribe(`${globEscape(this.prefix)}done:*`).then(
-      () => {
-        this.notices = true;
-      },
-      (error: unknown) =>
-        // An ACL without the channel pattern: sharing still works, waiters poll instead.
-        this.logger.warn(
-          { redis: this.target, reason: reasonOf(error) },
-          'Redis refused PSUBSCRIBE for lease notices: replicas waiting for another one poll instead (see docs/replicas.md for the ACL)',
-        ),
-    );
   }
 
   status(): SharedTierStatus {

@@ -64,6 +64,14 @@ export class RedisWatchCoordinator implements WatchCoordinator {
     // Defining again (another coordinator on the same connection) only replaces the same script.
     this.commands.defineCommand('watchLead', { numberOfKeys: 1, lua: LEAD_SCRIPT });
     this.commands.defineCommand('watchRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    // After a reconnect, the channels of the clusters still watched (with ioredis' own
+    // resubscription on, a second SUBSCRIBE of a channel changes nothing).
+    this.subscriber.on('ready', () => {
+      const channels = [...this.listeners.keys()].map((key) => `${this.prefix}obs:${key}`);
+      if (channels.length > 0) {
+        this.subscriber.subscribe(...channels).catch((error: unknown) => this.note(true, error));
+      }
+    });
     this.subscriber.on('message', (channel: string, message: string) => {
       const key = channel.slice(`${this.prefix}obs:`.length);
       const listeners = this.listeners.get(key);

@@ -13,19 +13,28 @@
  * turn. libuv accepts one connection per turn: new connections (a client, a readiness probe)
  * waited seconds in the kernel's queue, and timers fired late. One start per turn lets the loop
  * accept, read and write between executions; it costs one turn (microseconds) when idle.
+ *
+ * A waiter nobody wants any more (`wanted` says false when its turn comes: the caller hung up)
+ * is dropped unstarted, with {@link AbandonedError}: under overload, callers that gave up would
+ * otherwise be executed anyway, spending the CPU and the ACK calls of those still waiting.
  */
 export function createExecutionGate(limit: number) {
   let running = 0;
-  const waiting: (() => void)[] = [];
+  const waiting: Waiter[] = [];
   let scheduled = false;
 
   const startNext = () => {
     scheduled = false;
     if (running >= limit) return;
-    const next = waiting.shift();
+    // Dropping costs nothing: the first waiter still wanted starts in this turn.
+    let next = waiting.shift();
+    while (next?.wanted && !next.wanted()) {
+      next.drop(new AbandonedError());
+      next = waiting.shift();
+    }
     if (!next) return;
     running += 1;
-    next();
+    next.start();
     schedule();
   };
   function schedule() {
@@ -34,12 +43,12 @@ export function createExecutionGate(limit: number) {
     setImmediate(startNext);
   }
 
-  return async <T>(work: () => Promise<T>): Promise<T> => {
+  return async <T>(work: () => Promise<T>, wanted?: () => boolean): Promise<T> => {
     if (limit <= 0) return work();
     // Even with a slot free: started here, in the callback of the socket that brought it, an
     // execution would run to its end before the loop read the next socket.
-    await new Promise<void>((resolve) => {
-      waiting.push(resolve);
+    await new Promise<void>((start, drop) => {
+      waiting.push({ start, drop, wanted });
       schedule();
     });
     try {
@@ -49,6 +58,20 @@ export function createExecutionGate(limit: number) {
       schedule();
     }
   };
+}
+
+interface Waiter {
+  start: () => void;
+  drop: (error: AbandonedError) => void;
+  wanted: (() => boolean) | undefined;
+}
+
+/** What a waiter dropped unstarted is rejected with. */
+export class AbandonedError extends Error {
+  constructor() {
+    super('Nobody waits for this execution any more.');
+    this.name = 'AbandonedError';
+  }
 }
 
 export type ExecutionGate = ReturnType<typeof createExecutionGate>;

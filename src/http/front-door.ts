@@ -8,7 +8,7 @@ import { DEFAULT_RESPONSE_CACHE_MAX_BYTES } from '../defaults.js';
 import { LIMIT_ERROR_CODE } from '../limit-error.js';
 import type { Exchange, FrontDoorEvent } from '../request/exchange.js';
 import { acceptedRequestId, exchangeScope } from '../request-id.js';
-import { createExecutionGate } from './execution-gate.js';
+import { AbandonedError, createExecutionGate } from './execution-gate.js';
 import { hasValidHost, readBody, requestHeaders, sendError } from './node-adapter.js';
 import { type CachedAnswer, ResponseCache } from './response-cache.js';
 
@@ -62,6 +62,15 @@ function send(
   res.end(answer.body);
 }
 
+/** Whether the caller of `res` is still there to be answered (false once it hung up unanswered). */
+function stillConnected(res: ServerResponse): () => boolean {
+  let hungUp = false;
+  res.once('close', () => {
+    hungUp = !res.writableFinished;
+  });
+  return () => !hungUp;
+}
+
 /**
  * The answer's bytes as a Buffer without copying them when they fill their own memory: the
  * fetch implementation under yoga hands its body Buffer over as the "ArrayBuffer", and
@@ -110,12 +119,30 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
   const authenticate = (headers: Headers) => options.authenticate?.({ headers });
 
   const gate = createExecutionGate(options.maxConcurrentExecutions ?? 0);
+  /** Callers still connected per in-flight execution of the response cache (joiners included). */
+  const connected = new Map<string, number>();
+
+  /** Counts `res` as waiting for the execution of `key` until it is answered or hangs up. */
+  function waitFor(key: string, res: ServerResponse): () => void {
+    connected.set(key, (connected.get(key) ?? 0) + 1);
+    let counted = true;
+    const leave = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (connected.get(key) ?? 1) - 1;
+      if (left > 0) connected.set(key, left);
+      else connected.delete(key);
+    };
+    res.once('close', leave);
+    return leave;
+  }
 
   async function execute(
     req: IncomingMessage,
     headers: Headers,
     body: Buffer,
     exchange: Exchange,
+    wanted?: () => boolean,
   ): Promise<CachedAnswer> {
     const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, {
       method: 'POST',
@@ -125,7 +152,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const { response, bytes } = await gate(async () => {
       const response = await app.fetch(request, { exchange });
       return { response, bytes: ownBytes(await response.arrayBuffer()) };
-    });
+    }, wanted);
     const kept: [string, string][] = [];
     response.headers.forEach((value, name) => {
       if (!PER_EXCHANGE_HEADERS.has(name)) kept.push([name, value]);
@@ -183,7 +210,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const caller = authenticate(headers);
     if (!responses) {
       // No response cache: executed in line with the others (the gate), answered as the app did.
-      const answer = await execute(req, headers, body, { caller });
+      const answer = await execute(req, headers, body, { caller }, stillConnected(res));
       send(res, answer, undefined, answer.requestId ?? givenId ?? randomUUID());
       return;
     }
@@ -194,7 +221,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       // The app answers the authentication failure from the same promise.
     }
     if (scope === undefined) {
-      reply(await execute(req, headers, body, { caller }), 'miss');
+      reply(await execute(req, headers, body, { caller }, stillConnected(res)), 'miss');
       return;
     }
     // Everything the answer depends on: who may see what, how it is encoded, CORS, the question.
@@ -216,8 +243,15 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       }
       return;
     }
-    const { answer, joined } = responses.run(key, () => execute(req, headers, body, { caller }));
-    reply(await answer, joined ? 'shared' : 'miss');
+    const leave = waitFor(key, res);
+    const { answer, joined } = responses.run(key, () =>
+      execute(req, headers, body, { caller }, () => connected.has(key)),
+    );
+    try {
+      reply(await answer, joined ? 'shared' : 'miss');
+    } finally {
+      leave();
+    }
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -235,7 +269,10 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       app(req, res);
       return;
     }
-    handleQuery(req, res, cache).catch(() => {
+    handleQuery(req, res, cache).catch((error: unknown) => {
+      // Dropped unstarted because everyone waiting for it hung up: nobody to answer (a caller
+      // still connected would have kept it wanted; should one be, it hears of it).
+      if (error instanceof AbandonedError && !res.socket?.writable) return;
       sendError(res, 500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' });
     });
   }

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createExecutionGate } from '../../src/http/execution-gate.js';
+import { AbandonedError, createExecutionGate } from '../../src/http/execution-gate.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,6 +174,107 @@ describe('the execution gate', () => {
         );
         expect(answers.every((answer) => answer.data?.clusters.length === 2)).toBe(true);
         expect(most).toBe(1);
+      } finally {
+        await gateway.close();
+      }
+    },
+  );
+
+  it('drops unstarted a waiter nobody wants any more, and starts the next one in its place', async () => {
+    const gate = createExecutionGate(1);
+    const ran: string[] = [];
+    let release = () => {};
+    const first = gate(
+      () =>
+        new Promise<string>((resolve) => {
+          ran.push('first');
+          release = () => resolve('first');
+        }),
+    );
+    let wanted = true;
+    const second = gate(
+      async () => {
+        ran.push('second');
+        return 'second';
+      },
+      () => wanted,
+    );
+    const third = gate(async () => {
+      ran.push('third');
+      return 'third';
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    wanted = false;
+    release();
+    await expect(second).rejects.toBeInstanceOf(AbandonedError);
+    expect(await first).toBe('first');
+    expect(await third).toBe('third');
+    expect(ran).toEqual(['first', 'third']);
+  });
+
+  it.each([true, false])(
+    'never executes a queued query whose caller hung up, response cache on: %s',
+    async (cacheOn) => {
+      const executed: string[] = [];
+      let firstStarted = () => {};
+      const started = new Promise<void>((resolve) => {
+        firstStarted = resolve;
+      });
+      const gateway = await startTestGateway({
+        // The first query holds the only slot while it waits on ACK.
+        simulator: { clusterCount: 1, latencyMs: 600 },
+        env: { MAX_CONCURRENT_EXECUTIONS: '1' },
+        http: { responseCache: cacheOn },
+        app: {
+          extraPlugins: [
+            {
+              onExecute: ({ args }) => {
+                executed.push(args.operationName ?? '');
+                firstStarted();
+              },
+            },
+          ],
+        },
+      });
+      try {
+        const url = new URL(await gateway.listen());
+        const ids = gateway.simulator.clusters.map((cluster) => cluster.id);
+        const body = (name: string) =>
+          JSON.stringify({
+            operationName: name,
+            query: `query ${name}($ids: [ID!]!) { clusters(ids: $ids) { id } }`,
+            variables: { ids },
+          });
+        const ask = async (name: string) => {
+          const response = await fetch(`${url.origin}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: '*/*' },
+            body: body(name),
+          });
+          const answer = (await response.json()) as { data?: { clusters: { id: string }[] } };
+          return { ...answer, cache: response.headers.get('x-response-cache') };
+        };
+        const first = ask('First');
+        await started;
+        const leaving = request({
+          host: url.hostname,
+          port: url.port,
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: '*/*' },
+        });
+        leaving.on('error', () => {});
+        leaving.end(body('Leaving'));
+        const staying = ask('Staying');
+        // The same question as the leaver's: with the response cache it joins that execution.
+        const joining = cacheOn ? ask('Leaving') : undefined;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        leaving.destroy();
+        const answers = await Promise.all([first, staying, ...(joining ? [joining] : [])]);
+        expect(answers.every((answer) => answer.data?.clusters[0]?.id === ids[0])).toBe(true);
+        if (joining) expect((await joining).cache).toBe('shared');
+        // A shared execution runs while anyone still waits for it, and only then.
+        expect(executed.sort()).toEqual(cacheOn ? ['First', 'Leaving', 'Staying'] : ['First', 'Staying']);
       } finally {
         await gateway.close();
       }

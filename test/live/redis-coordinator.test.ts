@@ -97,5 +97,33 @@ describe.skipIf(!hasRedisServer())('the Redis watch coordinator', () => {
     await expect.poll(() => follower.watcher.stats().leading, { timeout: 5_000 }).toBe(1);
     await simulator.scaleNodePool(0, 0, 4, { stepMs: 0, steps: 1 });
     await Promise.all(rest.map((subscription) => subscription.received.atLeast(3)));
+    await Promise.all(rest.map((subscription) => subscription.close()));
+    await expect.poll(() => a.watcher.stats().clusters + b.watcher.stats().clusters).toBe(0);
+  });
+
+  it('after Redis restarts, the replica that follows hears the leader again', async () => {
+    const clusterId = simulator.clusters[1]?.id ?? '';
+    const onA = await subscribe(a, clusterId);
+    const onB = await subscribe(b, clusterId);
+    await Promise.all([onA, onB].map((subscription) => subscription.received.atLeast(1)));
+    await redis.kill();
+    await sleep(500);
+    await redis.restart();
+    await expect
+      .poll(() => [a, b].map((gateway) => gateway.sharedTier?.status().state), { timeout: 10_000 })
+      .toEqual(['up', 'up']);
+    // While Redis was away each replica polled for itself; now one leads and the other follows.
+    await expect
+      .poll(() => [a.watcher.stats().leading, b.watcher.stats().leading].sort(), { timeout: 10_000 })
+      .toEqual([0, 1]);
+    const seen = [onA, onB].map((subscription) => subscription.received.updates().length);
+    await simulator.scaleNodePool(1, 0, 9, { stepMs: 0, steps: 1 });
+    const pool = simulator.clusters[1]?.nodePools[0]?.nodepool_info.nodepool_id;
+    await Promise.all(
+      [onA, onB].map((subscription, index) => subscription.received.atLeast((seen[index] ?? 0) + 1)),
+    );
+    for (const subscription of [onA, onB]) {
+      expect(subscription.received.updates().at(-1)?.changed).toEqual([pool]);
+    }
   });
 });

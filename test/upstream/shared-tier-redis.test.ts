@@ -269,7 +269,18 @@ describe.skipIf(!hasRedisServer())('RedisTier (real redis-server)', () => {
     await expect(a.claim(`${KEY}-kill`, 1_000, 0)).rejects.toThrow();
     await redis.restart();
     await until(() => a.status().state === 'up' && b.status().state === 'up', 8_000, 'both up again');
-    expect((await a.claim(`${KEY}-kill`, 1_000, 0)).kind).toBe('lease');
+    const again = await a.claim(`${KEY}-kill`, 1_000, 0);
+    expect(again.kind).toBe('lease');
+    // Subscribed again after the reconnect: a waiter hears the holder's notice.
+    if (again.kind !== 'lease') return;
+    const listening = b.waiter(`${KEY}-kill`);
+    const at = Date.now();
+    await a.settle(again.lease, {
+      store: { record: `{"at":${at},"v":1,"kind":"answer","value":{}}`, at, ttlMs: 5_000 },
+      notice: '{"o":"stored"}',
+    });
+    expect(await listening.next(2_000)).toBe('{"o":"stored"}');
+    listening.close();
     const states = lines.filter((line) => String(line.msg).startsWith('Redis shared cache is'));
     expect(states.map((line) => line.level)).toEqual([30, 40, 30]);
   });
