@@ -26,7 +26,7 @@
  * from above). BENCH_SCALE_OUT=0 skips it, BENCH_SCALE_OUT=only runs nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,17 +45,12 @@ import { type FloorRoute, isReadyFloor, isReadySimulator } from './bench/protoco
 import { DASHBOARD_QUERY, leafFieldsPerPool, ONE_POOL_QUERY } from './bench/queries.js';
 import { printScaleOut, runScaleOut } from './bench/scale-out.js';
 import { ensureWrk, runWrk, type WrkResult, writeWrkScript } from './bench/wrk.js';
+import { gatewayNodeFlags } from './lib/node-flags.js';
 import { cpuMs, freePort, PeakRss } from './lib/proc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The node flags `npm start` and the Dockerfile run the gateway with (package.json config). */
-const GATEWAY_NODE_FLAGS: string[] = (
-  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config
-    ?.nodeFlags ?? ''
-)
-  .split(/\s+/)
-  .filter(Boolean);
+const GATEWAY_NODE_FLAGS = gatewayNodeFlags(ROOT);
 
 const CLUSTERS = 20;
 const POOLS_PER_CLUSTER = 5;

@@ -188,6 +188,7 @@ export async function createGateway(
     policy,
     onAnswer: observability.onFrontDoorAnswer,
     maxConcurrentExecutions: config.maxConcurrentExecutions,
+    onAbandoned: observability.onExecutionAbandoned,
     ...overrides.http,
   });
   // Before listening: the first burst of real requests should not meet cold code. The

@@ -3,6 +3,7 @@
  * /health, sampled for RSS from /proc, and always stopped (SIGTERM, then SIGKILL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { gatewayNodeFlags } from '../lib/node-flags.js';
 import { cpuMs } from '../lib/proc.js';
 
 /** How much of the gateway's output is kept to explain a failure. */
@@ -53,9 +54,12 @@ export class GatewayProcess {
     });
   }
 
-  /** Starts `node dist/main.js` with exactly `env` (nothing inherited but PATH and HOME). */
+  /**
+   * Starts `node dist/main.js` as `npm start` does (package.json `config.nodeFlags`), with
+   * exactly `env` (nothing inherited but PATH and HOME).
+   */
   static start(repo: string, port: number, env: Record<string, string>): GatewayProcess {
-    const child = spawn(process.execPath, ['dist/main.js'], {
+    const child = spawn(process.execPath, [...gatewayNodeFlags(repo), 'dist/main.js'], {
       cwd: repo,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,7 +18,7 @@
  * is dropped unstarted, with {@link AbandonedError}: under overload, callers that gave up would
  * otherwise be executed anyway, spending the CPU and the ACK calls of those still waiting.
  */
-export function createExecutionGate(limit: number) {
+export function createExecutionGate(limit: number, onDrop?: () => void) {
   let running = 0;
   const waiting: Waiter[] = [];
   let scheduled = false;
@@ -30,6 +30,7 @@ export function createExecutionGate(limit: number) {
     let next = waiting.shift();
     while (next?.wanted && !next.wanted()) {
       next.drop(new AbandonedError());
+      onDrop?.();
       next = waiting.shift();
     }
     if (!next) return;

@@ -33,6 +33,8 @@ export interface HttpHandlerOptions {
   onAnswer?: (event: FrontDoorEvent) => void;
   /** Executions of POSTed queries at once; the others wait in line (0: no limit). @default 0 */
   maxConcurrentExecutions?: number;
+  /** Told of each waiting execution dropped unstarted because every caller of it hung up. */
+  onAbandoned?: () => void;
 }
 
 /** Response headers that belong to one exchange, not to the answer. */
@@ -118,7 +120,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       : undefined;
   const authenticate = (headers: Headers) => options.authenticate?.({ headers });
 
-  const gate = createExecutionGate(options.maxConcurrentExecutions ?? 0);
+  const gate = createExecutionGate(options.maxConcurrentExecutions ?? 0, options.onAbandoned);
   /** Callers still connected per in-flight execution of the response cache (joiners included). */
   const connected = new Map<string, number>();
 

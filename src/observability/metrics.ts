@@ -128,6 +128,11 @@ export function createMetrics(options: MetricsOptions = {}) {
     help: 'Promise rejections nobody handled (bugs): logged with their request id; the process keeps serving.',
     registers,
   });
+  const abandonedExecutions = new Counter({
+    name: 'ack_gateway_executions_abandoned_total',
+    help: 'POSTed queries dropped before they started because every caller waiting for them hung up (overload).',
+    registers,
+  });
   // Read at scrape time from each client's guard.
   new Gauge({
     name: 'ack_gateway_upstream_circuit_state',
@@ -236,6 +241,9 @@ export function createMetrics(options: MetricsOptions = {}) {
     },
     recordUnhandledRejection(): void {
       unhandledRejections.inc();
+    },
+    recordAbandonedExecution(): void {
+      abandonedExecutions.inc();
     },
     recordRequest(request: RequestMeasurement): void {
       const operation = request.operationName ? operationLabel(request.operationName) : ANONYMOUS_OPERATION;

@@ -49,6 +49,9 @@ export async function createObservability(settings: ObservabilitySettings, logge
      * The front door's answers: every one counts in the response cache metric; replays (hits,
      * shared answers) never reach the app, so they get their request metric and log line here.
      */
+    onExecutionAbandoned: (): void => {
+      metrics?.recordAbandonedExecution();
+    },
     onFrontDoorAnswer: (event: FrontDoorEvent): void => {
       metrics?.recordResponseCache(event.result);
       if (event.result === 'miss') return;

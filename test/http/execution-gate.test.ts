@@ -2,6 +2,8 @@ import { createServer, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AbandonedError, createExecutionGate } from '../../src/http/execution-gate.js';
+import { createLogger } from '../../src/logger.js';
+import { createObservability } from '../../src/observability/observability.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -181,7 +183,10 @@ describe('the execution gate', () => {
   );
 
   it('drops unstarted a waiter nobody wants any more, and starts the next one in its place', async () => {
-    const gate = createExecutionGate(1);
+    let dropped = 0;
+    const gate = createExecutionGate(1, () => {
+      dropped += 1;
+    });
     const ran: string[] = [];
     let release = () => {};
     const first = gate(
@@ -210,6 +215,7 @@ describe('the execution gate', () => {
     expect(await first).toBe('first');
     expect(await third).toBe('third');
     expect(ran).toEqual(['first', 'third']);
+    expect(dropped).toBe(1);
   });
 
   it.each([true, false])(
@@ -221,6 +227,10 @@ describe('the execution gate', () => {
         firstStarted = resolve;
       });
       const gateway = await startTestGateway({
+        observability: await createObservability(
+          { metrics: { enabled: true }, tracing: {} },
+          createLogger('silent'),
+        ),
         // The first query holds the only slot while it waits on ACK.
         simulator: { clusterCount: 1, latencyMs: 600 },
         env: { MAX_CONCURRENT_EXECUTIONS: '1' },
@@ -273,6 +283,10 @@ describe('the execution gate', () => {
         const answers = await Promise.all([first, staying, ...(joining ? [joining] : [])]);
         expect(answers.every((answer) => answer.data?.clusters[0]?.id === ids[0])).toBe(true);
         if (joining) expect((await joining).cache).toBe('shared');
+        const metrics = await (await fetch(`${url.origin}/metrics`)).text();
+        expect(metrics).toMatch(
+          new RegExp(`^ack_gateway_executions_abandoned_total ${cacheOn ? 0 : 1}$`, 'm'),
+        );
         // A shared execution runs while anyone still waits for it, and only then.
         expect(executed.sort()).toEqual(cacheOn ? ['First', 'Leaving', 'Staying'] : ['First', 'Staying']);
       } finally {
