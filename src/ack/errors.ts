@@ -4,13 +4,19 @@ import { AlibabaCloudError, ThrottlingError } from '@alicloud/openapi-core';
  * What went wrong upstream, in the gateway's terms. The schema turns each kind into the
  * `extensions.code` of API.md; this layer knows nothing of GraphQL.
  */
-export type AckErrorKind =
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'THROTTLED'
-  | 'TIMEOUT'
-  | 'UNAVAILABLE'
-  | 'BAD_RESPONSE';
+export const ACK_ERROR_KINDS = [
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'THROTTLED',
+  'TIMEOUT',
+  'UNAVAILABLE',
+  'BAD_RESPONSE',
+] as const;
+export type AckErrorKind = (typeof ACK_ERROR_KINDS)[number];
+
+/** Whether a value read back from elsewhere (Redis, another replica) names one of the kinds. */
+export const isAckErrorKind = (value: unknown): value is AckErrorKind =>
+  (ACK_ERROR_KINDS as readonly unknown[]).includes(value);
 
 export interface AckErrorDetails {
   /** ACK's own error code (`ErrorClusterNotFound`, `Throttling.User`, ...), when it sent one. */

@@ -1,4 +1,4 @@
-import { AckError, type AckErrorDetails, type AckErrorKind } from './errors.js';
+import { AckError, type AckErrorDetails, type AckErrorKind, isAckErrorKind } from './errors.js';
 import { INVALID_KEYS } from './model/dsl.js';
 
 /**
@@ -138,15 +138,6 @@ export type SharedRecord =
   | { kind: 'not_found'; at: number; error: AckError }
   | { kind: 'not_shared'; at: number };
 
-const KINDS: readonly AckErrorKind[] = [
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'THROTTLED',
-  'TIMEOUT',
-  'UNAVAILABLE',
-  'BAD_RESPONSE',
-];
-
 /** The safe part of an error: what `AckError` promises (no credentials, no headers), checked. */
 function encodeError(error: AckError): { kind: AckErrorKind; message: string; details: AckErrorDetails } {
   const { upstreamCode, requestId, statusCode, retryAfterMs, retryable, scope } = error.details;
@@ -162,8 +153,8 @@ const optional = <T>(value: unknown, type: 'string' | 'number' | 'boolean'): T |
 
 function decodeError(value: unknown): AckError | undefined {
   if (!isRecord(value) || typeof value.message !== 'string') return undefined;
-  const kind = value.kind as AckErrorKind;
-  if (!KINDS.includes(kind)) return undefined;
+  const kind = value.kind;
+  if (!isAckErrorKind(kind)) return undefined;
   const given = isRecord(value.details) ? value.details : {};
   const details: AckErrorDetails = {};
   const upstreamCode = optional<string>(given.upstreamCode, 'string');

@@ -1,5 +1,5 @@
 import type { AckNodePoolList } from './ack-api.js';
-import { AckError, type AckErrorDetails, type AckErrorKind } from './errors.js';
+import { AckError, type AckErrorDetails, type AckErrorKind, isAckErrorKind } from './errors.js';
 
 /**
  * One look at a watched cluster's node pools: the list ACK answered, or why it could not be
@@ -81,15 +81,6 @@ interface EncodedObservation {
   error?: { kind: AckErrorKind; message: string; details: AckErrorDetails };
 }
 
-const ERROR_KINDS = new Set<AckErrorKind>([
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'THROTTLED',
-  'TIMEOUT',
-  'UNAVAILABLE',
-  'BAD_RESPONSE',
-]);
-
 /**
  * An observation as JSON. Fields that did not parse (answered with an error in one process) are
  * plain nulls in the others: the invalid-field marks are not data.
@@ -117,7 +108,7 @@ export function decodeObservation(text: string): WatchObservation | undefined {
   const { clusterId, at, list, error } = value as Partial<EncodedObservation>;
   if (typeof clusterId !== 'string' || typeof at !== 'number') return undefined;
   if (error !== undefined) {
-    if (typeof error !== 'object' || error === null || !ERROR_KINDS.has(error.kind)) return undefined;
+    if (typeof error !== 'object' || error === null || !isAckErrorKind(error.kind)) return undefined;
     return {
       clusterId,
       at,
