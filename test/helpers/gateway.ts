@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { afterEach } from 'vitest';
 import type { AckCache, AckCacheOptions } from '../../src/ack/ack-cache.js';
 import type { AckClient, AckClientOptions } from '../../src/ack/ack-client.js';
 import type { App, AppOptions } from '../../src/app.js';
@@ -147,5 +148,21 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       await gateway.close();
       await simulator.close();
     },
+  };
+}
+
+/**
+ * A start function for test files whose tests each start their own gateway: whatever the last
+ * one started is closed after every test.
+ */
+export function gatewayPerTest(): (options?: TestGatewayOptions) => Promise<TestGateway> {
+  let gateway: TestGateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+  });
+  return async (options = {}) => {
+    gateway = await startTestGateway(options);
+    return gateway;
   };
 }

@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AckApi } from '../../src/ack/ack-api.js';
 import type { AckError } from '../../src/ack/errors.js';
 import { hashApiKey } from '../../src/auth/api-key.js';
 import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { DEFAULT_RETRY_MAX_ATTEMPTS } from '../../src/defaults.js';
 import { createLogger } from '../../src/logger.js';
-import {
-  type GraphQLErrorJson,
-  startTestGateway,
-  type TestGateway,
-  type TestGatewayOptions,
-} from '../helpers/gateway.js';
+import { type GraphQLErrorJson, gatewayPerTest, type TestGatewayOptions } from '../helpers/gateway.js';
 
 interface Answer {
   data?: Record<string, unknown> | null;
@@ -45,15 +40,7 @@ const FAILING_ANSWERS: Record<string, (string | undefined)[][]> = {
 const CLUSTERS_WITH_POOLS = `query($ids: [ID!]!) { clusters(ids: $ids) { id nodePools { id } } }`;
 const NODE_POOLS = `query($id: ID!) { nodePools(clusterId: $id) { id } }`;
 
-let gateway: TestGateway | undefined;
-async function start(options: TestGatewayOptions): Promise<TestGateway> {
-  gateway = await startTestGateway(options);
-  return gateway;
-}
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const start = gatewayPerTest();
 
 /** The production guard (retries included), a short throttle retry-after to keep the test quick. */
 const PRODUCTION: TestGatewayOptions = {

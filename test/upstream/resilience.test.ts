@@ -1,15 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AckApi } from '../../src/ack/ack-api.js';
 import { stalenessOf } from '../../src/ack/ack-cache.js';
 import type { AckResilienceOptions } from '../../src/ack/resilience.js';
 import { createLogger } from '../../src/logger.js';
 import type { Fault } from '../../src/simulator/index.js';
 import {
+  gatewayPerTest,
   type Simulator,
   startTestGateway,
   TEST_KEY,
   type TestGateway,
-  type TestGatewayOptions,
 } from '../helpers/gateway.js';
 
 /**
@@ -44,15 +44,7 @@ async function clearFaultAfterFirstCall(simulator: Simulator, clusterId: string)
   simulator.setFault(clusterId, undefined);
 }
 
-let gateway: TestGateway | undefined;
-async function start(options: TestGatewayOptions): Promise<TestGateway> {
-  gateway = await startTestGateway(options);
-  return gateway;
-}
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const start = gatewayPerTest();
 
 describe('retries', () => {
   const EXPECTED: Record<string, { code: string; upstream?: string }> = {
