@@ -12,8 +12,13 @@ export const hasRedisServer = (): boolean => spawnSync('redis-server', ['--versi
 export interface TestRedis {
   port: number;
   url: string;
-  /** A plain client for the test's own checks (keys, TTLs, ACL set-up). */
-  client: () => Redis;
+  /**
+   * A plain client for the test's own checks (keys, TTLs, ACL set-up), on database `db`. Take
+   * another database through this, never with SELECT: after a reconnect ioredis selects it again
+   * with a promise nobody handles, which rejects unhandled if the client closes before Redis
+   * answers.
+   */
+  client: (db?: number) => Redis;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill: () => Promise<void>;
   /** Starts it again on the same port (empty: nothing is persisted). */
@@ -83,8 +88,8 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}/0`,
-    client: () => {
-      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });
+    client: (db = 0) => {
+      const client = new Redis({ port, host: '127.0.0.1', db, lazyConnect: false, maxRetriesPerRequest: 1 });
       client.on('error', () => {});
       clients.push(client);
       return client;
@@ -92,7 +97,16 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
     kill,
     restart: launch,
     stop: async () => {
-      for (const client of clients) client.disconnect();
+      // QUIT waits for the replies still due (a disconnect would reject them); a client that
+      // cannot reach Redis any more is cut off after a second.
+      await Promise.all(
+        clients.map((client) =>
+          Promise.race([
+            client.quit().catch(() => {}),
+            new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+          ]).finally(() => client.disconnect()),
+        ),
+      );
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },

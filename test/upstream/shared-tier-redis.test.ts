@@ -167,8 +167,7 @@ describe.skipIf(!hasRedisServer())('RedisTier (real redis-server)', () => {
     await a.settle(claim.lease, { notice: '{"o":"failed"}' });
     expect(await waiter.next(1_000)).toBe('{"o":"failed"}');
     waiter.close();
-    await admin.select(3);
-    expect(await admin.keys('acl:*')).not.toHaveLength(0);
+    expect(await redis.client(3).keys('acl:*')).not.toHaveLength(0);
     const logged = JSON.stringify(lines);
     expect(logged).toContain(`127.0.0.1:${redis.port}/3`);
     expect(logged).not.toContain('s3cr3t');
