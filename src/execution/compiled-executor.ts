@@ -261,6 +261,8 @@ function compile(
   try {
     const compiled = compileQuery(schema, document, operationName, {
       disablingCapturingStackErrors: true,
+      // Enums are scalars in jitSchema and keep their serializer; see schemaForCompiledExecution.
+      disableLeafSerialization: true,
       customSerializers: serializers,
     });
     if (!isCompiledQuery(compiled)) return { fallback: 'compile-error' };

@@ -1,22 +1,30 @@
 import {
+  type GraphQLArgument,
+  type GraphQLArgumentConfig,
+  GraphQLDirective,
   type GraphQLField,
   type GraphQLFieldConfigMap,
   type GraphQLFieldResolver,
+  GraphQLInputObjectType,
   GraphQLInterfaceType,
   GraphQLList,
   type GraphQLNamedType,
   GraphQLNonNull,
   GraphQLObjectType,
   type GraphQLOutputType,
+  GraphQLScalarType,
   GraphQLSchema,
   type GraphQLType,
   GraphQLUnionType,
   getNamedType,
   isAbstractType,
+  isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
+  isSpecifiedDirective,
   isUnionType,
 } from 'graphql';
 import { INVALID_KEYS } from '../ack/model/dsl.js';
@@ -37,6 +45,15 @@ import { badUpstreamValue, passThroughOf } from '../schema/ack-types.js';
  *    is put in place by the resolvers that hand out parsed objects ({@link viewFor}): a copy of
  *    the object, the invalid key set to that same error, which graphql-jit answers at its path.
  *    Objects without invalid keys (all but a few) are handed out as they are, each checked once.
+ * 3. Enums are scalars of the same name, serialized, parsed and read from literals by the enum
+ *    itself. The compiled executor turns graphql-jit's leaf serialization off for enums and
+ *    built-in scalars (`disableLeafSerialization`): with it on, the code it generates builds the
+ *    field's locations and path (two arrays and an object) on every leaf it answers, in case of
+ *    an error, ~700 KB of garbage per W1 answer. Built-in scalars need no serializing here: the
+ *    model parser hands out strings, 32-bit integers, finite numbers and booleans (the values
+ *    graphql-js' serializers return unchanged), and the resolvers are typed so. An enum's
+ *    answer is its name, not the wire value the parser keeps, so as a scalar it keeps its
+ *    serializer (on graphql-jit's eager path, as before: ~5 of W1's 44 leaves per pool).
  */
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
@@ -75,6 +92,21 @@ export function schemaForCompiledExecution(schema: GraphQLSchema): GraphQLSchema
   }
   const view = viewFor(schema, inline);
 
+  const argsOf = (args: readonly GraphQLArgument[]) =>
+    Object.fromEntries(
+      args.map((arg): [string, GraphQLArgumentConfig] => [
+        arg.name,
+        {
+          type: wrap(arg.type),
+          description: arg.description,
+          defaultValue: arg.defaultValue,
+          deprecationReason: arg.deprecationReason,
+          extensions: arg.extensions,
+          astNode: arg.astNode,
+        },
+      ]),
+    );
+
   const fieldsOf = (fields: Record<string, GraphQLField<unknown, unknown>>) => () => {
     const map: GraphQLFieldConfigMap<unknown, unknown> = {};
     for (const [name, field] of Object.entries(fields)) {
@@ -91,19 +123,7 @@ export function schemaForCompiledExecution(schema: GraphQLSchema): GraphQLSchema
         deprecationReason: field.deprecationReason,
         extensions: field.extensions,
         astNode: field.astNode,
-        args: Object.fromEntries(
-          field.args.map((arg) => [
-            arg.name,
-            {
-              type: arg.type,
-              description: arg.description,
-              defaultValue: arg.defaultValue,
-              deprecationReason: arg.deprecationReason,
-              extensions: arg.extensions,
-              astNode: arg.astNode,
-            },
-          ]),
-        ),
+        args: argsOf(field.args),
         resolve: compiledResolve,
         subscribe: field.subscribe,
       };
@@ -139,6 +159,32 @@ export function schemaForCompiledExecution(schema: GraphQLSchema): GraphQLSchema
           types: () => type.getTypes().map((t) => named(t) as GraphQLObjectType),
         }),
       );
+    } else if (isEnumType(type)) {
+      rebuilt.set(
+        type.name,
+        new GraphQLScalarType({
+          name: type.name,
+          description: type.description,
+          serialize: (value) => type.serialize(value),
+          parseValue: (value) => type.parseValue(value),
+          parseLiteral: (node, variables) => type.parseLiteral(node, variables),
+        }),
+      );
+    } else if (isInputObjectType(type)) {
+      const config = type.toConfig();
+      rebuilt.set(
+        type.name,
+        new GraphQLInputObjectType({
+          ...config,
+          fields: () =>
+            Object.fromEntries(
+              Object.entries(config.fields).map(([name, field]) => [
+                name,
+                { ...field, type: wrap(field.type) },
+              ]),
+            ),
+        }),
+      );
     }
   }
   const config = schema.toConfig();
@@ -149,6 +195,12 @@ export function schemaForCompiledExecution(schema: GraphQLSchema): GraphQLSchema
     query: root(config.query),
     mutation: root(config.mutation),
     subscription: root(config.subscription),
+    // Directives whose arguments name an enum take its stand-in, as fields' arguments do.
+    directives: config.directives.map((directive) =>
+      isSpecifiedDirective(directive)
+        ? directive
+        : new GraphQLDirective({ ...directive.toConfig(), args: argsOf(directive.args) }),
+    ),
     types: Object.values(schema.getTypeMap())
       .filter((type) => !type.name.startsWith('__'))
       .map(named),

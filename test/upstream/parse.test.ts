@@ -113,6 +113,18 @@ describe('parseObject', () => {
     expect(JSON.stringify(issues)).not.toContain('many');
   });
 
+  it("reads ints only within GraphQL's 32-bit Int, from numbers and integer strings", () => {
+    const read = (count: unknown) => {
+      const { result } = parse({ info: { id: 'np1' }, count });
+      return { count: result?.count, invalid: result?.[INVALID_KEYS]?.has('count') ?? false };
+    };
+    expect(read(2 ** 31 - 1)).toEqual({ count: 2 ** 31 - 1, invalid: false });
+    expect(read(String(-(2 ** 31)))).toEqual({ count: -(2 ** 31), invalid: false });
+    for (const odd of [2 ** 31, -(2 ** 31) - 1, '3000000000', Number.MAX_SAFE_INTEGER, 1.5, '1.5', true]) {
+      expect(read(odd), String(odd)).toEqual({ count: null, invalid: true });
+    }
+  });
+
   it('rejects an object whose required value is missing', () => {
     const { result, issues } = parse({ name: 'orphan' });
     expect(result).toBeNull();

@@ -34,6 +34,13 @@ const NUMBER_PATTERN = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 /** RFC 3339 date-time; ACK adds up to nine fractional digits and an offset. */
 const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
 
+/**
+ * GraphQL's Int is 32-bit: a larger value does not fit the field (UPSTREAM_BAD_RESPONSE on it, as
+ * any other value of the wrong type), and every int handed out is one the answer writes as is.
+ */
+const isGraphQLInt = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value <= 2 ** 31 - 1;
+
 function parseScalar(spec: ScalarSpec, value: unknown): Parsed | typeof INVALID {
   switch (spec.kind) {
     case 'id':
@@ -42,13 +49,11 @@ function parseScalar(spec: ScalarSpec, value: unknown): Parsed | typeof INVALID 
       // The SDK's models turn numbers and booleans into strings too: keep that leniency.
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       return INVALID;
-    case 'int':
-      if (typeof value === 'number') return Number.isSafeInteger(value) ? value : INVALID;
-      if (typeof value === 'string') {
-        if (value === '') return null;
-        return INTEGER_PATTERN.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : INVALID;
-      }
-      return INVALID;
+    case 'int': {
+      const number = typeof value === 'string' && INTEGER_PATTERN.test(value) ? Number(value) : value;
+      if (value === '') return null;
+      return isGraphQLInt(number) ? number : INVALID;
+    }
     case 'float':
       if (typeof value === 'number') return Number.isFinite(value) ? value : INVALID;
       if (typeof value === 'string') {
