@@ -196,10 +196,13 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const started = performance.now();
     const incomingId = req.headers['x-request-id'];
     const givenId = acceptedRequestId(typeof incomingId === 'string' ? incomingId : undefined);
-    const reply = (answer: CachedAnswer, result: FrontDoorEvent['result']) => {
-      // A miss keeps the id the app logged; a replay gets the caller's or a fresh one.
-      const requestId = (result === 'miss' ? answer.requestId : givenId) ?? givenId ?? randomUUID();
+    /** `result` undefined: no response cache, so no cache status to send or report. */
+    const reply = (answer: CachedAnswer, result: FrontDoorEvent['result'] | undefined) => {
+      // An executed answer keeps the id the app logged; a replay gets the caller's or a fresh one.
+      const executed = result === undefined || result === 'miss';
+      const requestId = (executed ? answer.requestId : givenId) ?? givenId ?? randomUUID();
       send(res, answer, result, requestId);
+      if (result === undefined) return;
       options.onAnswer?.({
         result,
         requestId,
@@ -212,8 +215,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const caller = authenticate(headers);
     if (!responses) {
       // No response cache: executed in line with the others (the gate), answered as the app did.
-      const answer = await execute(req, headers, body, { caller }, stillConnected(res));
-      send(res, answer, undefined, answer.requestId ?? givenId ?? randomUUID());
+      reply(await execute(req, headers, body, { caller }, stillConnected(res)), undefined);
       return;
     }
     let scope: string | undefined;
