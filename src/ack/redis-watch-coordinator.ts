@@ -64,8 +64,9 @@ export class RedisWatchCoordinator implements WatchCoordinator {
     // Defining again (another coordinator on the same connection) only replaces the same script.
     this.commands.defineCommand('watchLead', { numberOfKeys: 1, lua: LEAD_SCRIPT });
     this.commands.defineCommand('watchRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
-    // After a reconnect, the channels of the clusters still watched (with ioredis' own
-    // resubscription on, a second SUBSCRIBE of a channel changes nothing).
+    // After a reconnect, the channels of the clusters still watched: the connection is a
+    // duplicate of the shared tier's subscriber, which has ioredis' own resubscription off
+    // (it leaves its promise unhandled; see RedisTier).
     this.subscriber.on('ready', () => {
       const channels = [...this.listeners.keys()].map((key) => `${this.prefix}obs:${key}`);
       if (channels.length > 0) {

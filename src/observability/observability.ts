@@ -49,9 +49,6 @@ export async function createObservability(settings: ObservabilitySettings, logge
      * The front door's answers: every one counts in the response cache metric; replays (hits,
      * shared answers) never reach the app, so they get their request metric and log line here.
      */
-    onExecutionAbandoned: (): void => {
-      metrics?.recordAbandonedExecution();
-    },
     onFrontDoorAnswer: (event: FrontDoorEvent): void => {
       metrics?.recordResponseCache(event.result);
       if (event.result === 'miss') return;
@@ -65,6 +62,10 @@ export async function createObservability(settings: ObservabilitySettings, logge
         servedFrom: 'response_cache',
       });
       logger.info({ requestId, operationName, status, durationMs, responseCache: result }, 'GraphQL request');
+    },
+    /** A queued execution dropped unstarted: every caller of it hung up. */
+    onExecutionAbandoned: (): void => {
+      metrics?.recordAbandonedExecution();
     },
     /** Counts one unhandled promise rejection (`unhandled-rejections.ts`). */
     onUnhandledRejection: (): void => metrics?.recordUnhandledRejection(),

@@ -50,8 +50,8 @@ function parseScalar(spec: ScalarSpec, value: unknown): Parsed | typeof INVALID 
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       return INVALID;
     case 'int': {
-      const number = typeof value === 'string' && INTEGER_PATTERN.test(value) ? Number(value) : value;
       if (value === '') return null;
+      const number = typeof value === 'string' && INTEGER_PATTERN.test(value) ? Number(value) : value;
       return isGraphQLInt(number) ? number : INVALID;
     }
     case 'float':
