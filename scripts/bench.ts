@@ -297,11 +297,16 @@ async function wrkRow(options: {
   simulator?: Simulator;
 }): Promise<Row> {
   const { workload, target, proc, port, body, script, durationS, simulator } = options;
+  const drive = (seconds: number) =>
+    runWrk({
+      url: `http://127.0.0.1:${port}/graphql`,
+      script,
+      durationS: seconds,
+      connections: WRK_CONNECTIONS,
+      threads: WRK_THREADS,
+    });
   await postOk(port, body, `${target} warm-up for ${workload}`);
-  if (WARMUP_S > 0) {
-    const url = `http://127.0.0.1:${port}/graphql`;
-    await runWrk({ url, script, durationS: WARMUP_S, connections: WRK_CONNECTIONS, threads: WRK_THREADS });
-  }
+  if (WARMUP_S > 0) await drive(WARMUP_S);
   if (simulator) await simulator.proc.request({ op: 'resetStats' });
   log(`${workload}: ${target}, ${durationS} s`);
   const peak = new PeakRss([proc.pid], true);
@@ -309,13 +314,7 @@ async function wrkRow(options: {
   let result: WrkResult;
   let peaks: Map<number, number>;
   try {
-    result = await runWrk({
-      url: `http://127.0.0.1:${port}/graphql`,
-      script,
-      durationS,
-      connections: WRK_CONNECTIONS,
-      threads: WRK_THREADS,
-    });
+    result = await drive(durationS);
   } finally {
     peaks = peak.stop();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTier, redisTarget } from '../../src/ack/redis-tier.js';
+import type { SharedLease } from '../../src/ack/shared-tier.js';
 import { createLogger } from '../../src/logger.js';
 import { hasRedisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
@@ -30,6 +31,28 @@ async function until(check: () => boolean | Promise<boolean>, ms: number, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/**
+ * `holder` settles its lease with a stored answer; a waiter of `listener` on `key`, there before
+ * the settlement, must hear the notice within `ms`. Returns the answer's time.
+ */
+async function storeAndHear(
+  holder: RedisTier,
+  lease: SharedLease,
+  listener: RedisTier,
+  key: string,
+  ms: number,
+): Promise<number> {
+  const waiter = listener.waiter(key);
+  const at = Date.now();
+  await holder.settle(lease, {
+    store: { record: `{"at":${at},"v":1,"kind":"answer","value":{}}`, at, ttlMs: 5_000 },
+    notice: '{"o":"stored"}',
+  });
+  expect(await waiter.next(ms)).toBe('{"o":"stored"}');
+  waiter.close();
+  return at;
 }
 
 const KEY = 'http://127.0.0.1:1|ak:0123456789abcdef01234567\0DescribeClusterNodePools\0c-secretish';
@@ -67,14 +90,7 @@ describe.skipIf(!hasRedisServer())('RedisTier (real redis-server)', () => {
     expect(second.kind).toBe('held');
     expect(second.kind === 'held' && second.heldForMs).toBeGreaterThan(800);
     if (first.kind !== 'lease') return;
-    const waiter = b.waiter(KEY);
-    const at = Date.now();
-    await a.settle(first.lease, {
-      store: { record: `{"at":${at},"v":1,"kind":"answer","value":{}}`, at, ttlMs: 5_000 },
-      notice: '{"o":"stored"}',
-    });
-    expect(await waiter.next(1_000)).toBe('{"o":"stored"}');
-    waiter.close();
+    const at = await storeAndHear(a, first.lease, b, KEY, 1_000);
     expect(await b.claim(KEY, 1_000, at)).toEqual({
       kind: 'record',
       record: expect.stringMatching(/^\{"at":/),
@@ -272,14 +288,7 @@ describe.skipIf(!hasRedisServer())('RedisTier (real redis-server)', () => {
     expect(again.kind).toBe('lease');
     // Subscribed again after the reconnect: a waiter hears the holder's notice.
     if (again.kind !== 'lease') return;
-    const listening = b.waiter(`${KEY}-kill`);
-    const at = Date.now();
-    await a.settle(again.lease, {
-      store: { record: `{"at":${at},"v":1,"kind":"answer","value":{}}`, at, ttlMs: 5_000 },
-      notice: '{"o":"stored"}',
-    });
-    expect(await listening.next(2_000)).toBe('{"o":"stored"}');
-    listening.close();
+    await storeAndHear(a, again.lease, b, `${KEY}-kill`, 2_000);
     const states = lines.filter((line) => String(line.msg).startsWith('Redis shared cache is'));
     expect(states.map((line) => line.level)).toEqual([30, 40, 30]);
   });
