@@ -229,6 +229,14 @@ export class AckCache {
   }
 
   /**
+   * ACK reads in flight, each shared by whoever asks for its key meanwhile: a test that changes
+   * a fault waits for none, or its next read may join one that started before the change.
+   */
+  get readsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /**
    * Whether an entry within its TTL may answer from this process's memory: always alone, and
    * with a shared tier for `firstTierTtlMs` since it was last confirmed, or while the tier is down.
    */

@@ -47,6 +47,9 @@ beforeAll(async () => {
 afterAll(() => gateway?.close());
 afterEach(async () => {
   await closeAll();
+  // A poll in flight when the last subscriber left still finishes, and the next test's first
+  // read of that cluster would share it: an answer from before that test set its fault.
+  await expect.poll(() => gateway.cache.readsInFlight, { timeout: 5_000 }).toBe(0);
   gateway.simulator.setFault(clusterId(3), undefined);
   gateway.cache.clear();
   gateway.simulator.resetStats();
