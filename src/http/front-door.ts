@@ -10,7 +10,7 @@ import type { Exchange, FrontDoorEvent } from '../request/exchange.js';
 import { acceptedRequestId, exchangeScope } from '../request-id.js';
 import { AbandonedError, createExecutionGate } from './execution-gate.js';
 import { hasValidHost, readBody, requestHeaders, sendError } from './node-adapter.js';
-import { type CachedAnswer, ResponseCache } from './response-cache.js';
+import { type CachedAnswer, type FlightHandle, ResponseCache } from './response-cache.js';
 
 export type { FrontDoorEvent };
 
@@ -139,22 +139,20 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     return leave;
   }
 
-  async function execute(
+  /** The app's answer to one POSTed query, as bytes with the headers a replay needs. */
+  async function answerOf(
     req: IncomingMessage,
     headers: Headers,
     body: Buffer,
     exchange: Exchange,
-    wanted?: () => boolean,
   ): Promise<CachedAnswer> {
     const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, {
       method: 'POST',
       headers,
       body: new Uint8Array(body),
     });
-    const { response, bytes } = await gate(async () => {
-      const response = await app.fetch(request, { exchange });
-      return { response, bytes: ownBytes(await response.arrayBuffer()) };
-    }, wanted);
+    const response = await app.fetch(request, { exchange });
+    const bytes = ownBytes(await response.arrayBuffer());
     const kept: [string, string][] = [];
     response.headers.forEach((value, name) => {
       if (!PER_EXCHANGE_HEADERS.has(name)) kept.push([name, value]);
@@ -213,9 +211,27 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     };
     const headers = requestHeaders(req);
     const caller = authenticate(headers);
+    /**
+     * Executes in line with the others (the gate) and replies from inside the turn. Everything
+     * made before the turn (this exchange's frames and promises) has outlived young-generation
+     * collections while it waited, and an old object pointing at a young one keeps it through
+     * every young-generation collection, dead or alive, until the next full one. An answer
+     * handed back through them (its bytes, yoga's response with its JSON string: 136 KB each
+     * for a dashboard) was promoted with every distinct request (docs/performance.md).
+     */
+    const answerInTurn = (
+      result: FrontDoorEvent['result'] | undefined,
+      wanted: () => boolean,
+      flight?: FlightHandle,
+    ) =>
+      gate(async () => {
+        const answer = await answerOf(req, headers, body, { caller });
+        flight?.settle(answer);
+        reply(answer, result);
+      }, wanted);
     if (!responses) {
-      // No response cache: executed in line with the others (the gate), answered as the app did.
-      reply(await execute(req, headers, body, { caller }, stillConnected(res)), undefined);
+      // No response cache: answered as the app did, with no cache status.
+      await answerInTurn(undefined, stillConnected(res));
       return;
     }
     let scope: string | undefined;
@@ -225,7 +241,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       // The app answers the authentication failure from the same promise.
     }
     if (scope === undefined) {
-      reply(await execute(req, headers, body, { caller }, stillConnected(res)), 'miss');
+      await answerInTurn('miss', stillConnected(res));
       return;
     }
     // Everything the answer depends on: who may see what, how it is encoded, CORS, the question.
@@ -242,17 +258,25 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
       if (responses.dueForRefresh(hit)) {
         // Asked as the caller is now: a credential that expired meanwhile refreshes nothing.
         responses.refresh(key, () =>
-          execute(req, headers, body, { caller: authenticate(headers), refresh: true }),
+          gate(() => answerOf(req, headers, body, { caller: authenticate(headers), refresh: true })),
         );
       }
       return;
     }
     const leave = waitFor(key, res);
-    const { answer, joined } = responses.run(key, () =>
-      execute(req, headers, body, { caller }, () => connected.has(key)),
-    );
     try {
-      reply(await answer, joined ? 'shared' : 'miss');
+      const shared = responses.join(key);
+      if (shared) {
+        reply(await shared, 'shared');
+        return;
+      }
+      const flight = responses.begin(key);
+      try {
+        await answerInTurn('miss', () => connected.has(key), flight);
+      } catch (error) {
+        flight.fail(error);
+        throw error;
+      }
     } finally {
       leave();
     }

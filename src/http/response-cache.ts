@@ -39,10 +39,26 @@ export interface ResponseCacheOptions {
   admissionKeys?: number;
 }
 
+/**
+ * One execution in progress. Its answer is handed to the caller that started it directly, and
+ * to joiners through a promise made only when the first one joins: a promise made before the
+ * execution waited its turn is old by the time it holds the answer, and an old object pointing
+ * at an answer keeps it through every young-generation collection until the next full one.
+ */
 interface Flight {
-  answer: Promise<CachedAnswer>;
   /** Set once the question has been asked before (or by a second caller joining this flight). */
   admit: boolean;
+  joiners?: {
+    answer: Promise<CachedAnswer>;
+    settle: (answer: CachedAnswer) => void;
+    fail: (error: unknown) => void;
+  };
+}
+
+/** What the caller that started an execution reports it with, once: its answer or its failure. */
+export interface FlightHandle {
+  settle(answer: CachedAnswer): void;
+  fail(error: unknown): void;
 }
 
 const sizeOf = (answer: CachedAnswer): number => {
@@ -99,25 +115,71 @@ export class ResponseCache {
   }
 
   /**
-   * Executes once for all identical concurrent requests; keeps the answer when it may be kept
-   * and its question has been asked before.
+   * The execution of `key` already in progress, if any, as its answer to wait for; joining it
+   * marks its answer for keeping (the question is asked twice).
    */
-  run(key: string, execute: () => Promise<CachedAnswer>): { answer: Promise<CachedAnswer>; joined: boolean } {
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      pending.admit = true;
-      return { answer: pending.answer, joined: true };
+  join(key: string): Promise<CachedAnswer> | undefined {
+    const flight = this.inFlight.get(key);
+    if (!flight) return undefined;
+    flight.admit = true;
+    if (!flight.joiners) {
+      let settle!: (answer: CachedAnswer) => void;
+      let fail!: (error: unknown) => void;
+      const answer = new Promise<CachedAnswer>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      });
+      // A failure nobody waits for any more (every joiner hung up) is no unhandled rejection.
+      answer.catch(() => {});
+      flight.joiners = { answer, settle, fail };
     }
-    const flight: Flight = { admit: this.asked.has(key), answer: Promise.resolve(undefined as never) };
+    return flight.joiners.answer;
+  }
+
+  /**
+   * Registers the execution of `key`, which identical requests then join; the caller executes
+   * and reports the outcome through the handle, which keeps the answer when it may be kept and
+   * its question has been asked before.
+   */
+  begin(key: string): FlightHandle {
+    const flight: Flight = { admit: this.asked.has(key) };
     this.asked.set(key, true);
-    flight.answer = execute()
-      .then((answer) => {
-        if (flight.admit) this.keep(key, answer);
-        return answer;
-      })
-      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, flight);
-    return { answer: flight.answer, joined: false };
+    let done = false;
+    const end = () => {
+      if (done) return false;
+      done = true;
+      this.inFlight.delete(key);
+      return true;
+    };
+    return {
+      settle: (answer) => {
+        if (!end()) return;
+        if (flight.admit) this.keep(key, answer);
+        flight.joiners?.settle(answer);
+      },
+      fail: (error) => {
+        if (end()) flight.joiners?.fail(error);
+      },
+    };
+  }
+
+  /** Executes once for all identical concurrent requests: {@link join}, else {@link begin}. */
+  run(key: string, execute: () => Promise<CachedAnswer>): { answer: Promise<CachedAnswer>; joined: boolean } {
+    const shared = this.join(key);
+    if (shared) return { answer: shared, joined: true };
+    const flight = this.begin(key);
+    const answer = execute().then(
+      (answer) => {
+        flight.settle(answer);
+        return answer;
+      },
+      (error: unknown) => {
+        flight.fail(error);
+        throw error;
+      },
+    );
+    return { answer, joined: false };
   }
 
   /** Re-executes a kept answer in the background, once, replacing it when the new one may be kept. */

@@ -81,4 +81,50 @@ describe('ResponseCache', () => {
     expect(refreshes).toBe(1);
     expect(cache.get('hot') && cache.dueForRefresh(cache.get('hot') as CachedAnswer)).toBe(false);
   });
+
+  it('hands the answer of a flight to its joiners, and its failure, once, whatever comes after', async () => {
+    const cache = new ResponseCache({ ttlMs: 10_000 });
+    expect(cache.join('q')).toBeUndefined();
+    const flight = cache.begin('q');
+    const joiners = [cache.join('q'), cache.join('q')];
+    // One promise for every joiner, made when the first joined.
+    expect(joiners[0]).toBe(joiners[1]);
+    const settled = answer(10);
+    flight.settle(settled);
+    flight.fail(new Error('too late'));
+    await expect(joiners[0]).resolves.toBe(settled);
+    // Joined: asked twice, so kept; and no longer in flight.
+    expect(cache.get('q')).toBe(settled);
+    expect(cache.join('q')).toBeUndefined();
+
+    const failing = cache.begin('f');
+    const joiner = cache.join('f');
+    failing.fail(new Error('upstream down'));
+    failing.settle(answer(10));
+    await expect(joiner).rejects.toThrow('upstream down');
+    expect(cache.get('f')).toBeUndefined();
+    expect(cache.join('f')).toBeUndefined();
+  });
+
+  it('a flight nobody joined settles without a promise, and keeps only an answer asked for twice', async () => {
+    const cache = new ResponseCache({ ttlMs: 10_000 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      cache.begin('once').settle(answer(10));
+      expect(cache.get('once')).toBeUndefined();
+      cache.begin('once').settle(answer(10));
+      expect(cache.get('once')).toBeDefined();
+      cache.begin('lonely').fail(new Error('nobody waits'));
+      // A joiner that hung up before the failure leaves a rejected promise nobody awaits.
+      const flight = cache.begin('gone');
+      cache.join('gone');
+      flight.fail(new Error('everyone hung up'));
+      await sleep(10);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
