@@ -149,7 +149,7 @@ export class ResponseCache {
     const end = () => {
       if (done) return false;
       done = true;
-      this.inFlight.delete(key);
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       return true;
     };
     return {
