@@ -215,7 +215,8 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
      * Executes in line with the others (the gate) and replies from inside the turn. Everything
      * made before the turn (this exchange's frames and promises) has outlived young-generation
      * collections while it waited, and an old object pointing at a young one keeps it through
-     * every young-generation collection, dead or alive, until the next full one. An answer
+     * every young-generation collection until the next full one, even once the old object is
+     * itself garbage. An answer
      * handed back through them (its bytes, yoga's response with its JSON string: 136 KB each
      * for a dashboard) was promoted with every distinct request (docs/performance.md).
      */

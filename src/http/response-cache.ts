@@ -43,7 +43,8 @@ export interface ResponseCacheOptions {
  * One execution in progress. Its answer is handed to the caller that started it directly, and
  * to joiners through a promise made only when the first one joins: a promise made before the
  * execution waited its turn is old by the time it holds the answer, and an old object pointing
- * at an answer keeps it through every young-generation collection until the next full one.
+ * at an answer keeps it through every young-generation collection until the next full one, even
+ * once that object is itself garbage.
  */
 interface Flight {
   /** Set once the question has been asked before (or by a second caller joining this flight). */
