@@ -216,9 +216,9 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
      * made before the turn (this exchange's frames and promises) has outlived young-generation
      * collections while it waited, and an old object pointing at a young one keeps it through
      * every young-generation collection until the next full one, even once the old object is
-     * itself garbage. An answer
-     * handed back through them (its bytes, yoga's response with its JSON string: 136 KB each
-     * for a dashboard) was promoted with every distinct request (docs/performance.md).
+     * itself garbage. An answer handed back through them (its bytes, yoga's response with its
+     * JSON string: 136 KB each for a dashboard) was promoted with every distinct request
+     * (docs/performance.md).
      */
     const answerInTurn = (
       result: FrontDoorEvent['result'] | undefined,

@@ -1,7 +1,7 @@
 /**
  * The gateway side of test/http/answer-lifetime.test.ts, run with `node --expose-gc --import
- * tsx`: a gateway with one execution slot over a simulator of many clusters, whose clusters and
- * URLs it prints as its first stdout line. It then obeys stdin lines: `slow` (the simulator
+ * tsx`: a gateway with one execution slot over a simulator of many clusters; its URL and the
+ * clusters' ids are its first stdout line. It then obeys stdin lines: `slow` (the simulator
  * answers 400 ms late from now on), `gc` (one young-generation collection), and `measure`
  * (ArrayBuffer memory freed by one young-generation collection, printed as JSON).
  */

@@ -7,8 +7,8 @@ import { DASHBOARD_QUERY } from '../../scripts/bench/queries.js';
 /**
  * Under load every execution waits its turn in the execution gate, long enough for what the
  * exchange made meanwhile (its frames, promises, request) to be promoted to the old generation.
- * An answer handed back through those old objects is kept by them, dead or alive, through every
- * young-generation collection until the next full one: under distinct traffic, every answer's
+ * An answer handed back through those old objects is kept by them, even once they are garbage,
+ * through every young-generation collection until the next full one: under distinct traffic, every answer's
  * bytes and string piled up (~4 MB per young collection at 150 req/s, 35 MB at the peak) and
  * forced a full collection every 0.7 s. The front door replies from inside the turn instead; this
  * holds it to that with the collector itself, in a gateway process of its own (the client's
