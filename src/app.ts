@@ -216,6 +216,10 @@ export function createApp(options: AppOptions): App {
       documentCache: boundedDocumentCache<DocumentNode>(),
       errorCache: boundedDocumentCache<Error>(),
     },
+    // MAX_BODY_BYTES is enforced by the limits plugin, declared or streamed. Yoga's own limit
+    // (25 MB) piped every body through streams to count it: 4% of the CPU of a distinct
+    // dashboard answer (docs/performance.md).
+    maxRequestBodySize: false,
     healthCheckEndpoint: '/health',
     landingPage: false,
     maskedErrors: true,

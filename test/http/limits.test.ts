@@ -114,6 +114,63 @@ describe('query limits: a clear coded error before any upstream call', () => {
     } as RequestInit);
     expect(await streamedSmall.json()).toEqual({ data: { __typename: 'Query' } });
   });
+
+  it('a Content-Length that is not one non-negative integer is refused before the body is read', async () => {
+    // Node's HTTP parser refuses these on the wire; the app refuses them from any caller.
+    for (const declared of ['5, 5', '-1', 'abc']) {
+      const response = await gateway.app.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': declared },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        errors: [{ message: 'The Content-Length header is invalid.', extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
+    expect(gateway.upstreamCalls()).toBe(0);
+  });
+
+  it('an unreadable JSON body: one coded answer, declared or streamed, through the front door or not', async () => {
+    const unreadable = '{"query": "{ __typename }"';
+    const streamedBody = () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(unreadable));
+          controller.close();
+        },
+      });
+    const answers = [
+      // The front door reads both whole and declares their length to the app.
+      await post(unreadable),
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: streamedBody(),
+        duplex: 'half',
+      } as RequestInit),
+      // Subscriptions over SSE go straight to the app: declared, then streamed.
+      await post(unreadable, { accept: 'text/event-stream' }),
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: streamedBody(),
+        duplex: 'half',
+      } as RequestInit),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      const text = await answer.text();
+      // Over SSE, the same payload as the `next` event's data (yoga answered a declared one with
+      // its own words, the SyntaxError and the body echoed back in it, and status 200).
+      const payload = answer.headers.get('content-type')?.startsWith('text/event-stream')
+        ? /^data: (\{.*\})$/m.exec(text)?.[1]
+        : text;
+      expect(JSON.parse(payload ?? 'null')).toEqual({
+        errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
+  });
 });
 
 describe('browser-facing protections', () => {
