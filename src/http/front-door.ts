@@ -156,7 +156,8 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
         body: new Uint8Array(body),
       },
     );
-    // The body was read whole: declared, it is read whole again, without a stream.
+    // The hop's Content-Length went with the other hop headers; with the length of the body
+    // read here declared, the limits plugin reads it whole instead of through a stream.
     request.headers.set('content-length', String(body.length));
     const response = await app.fetch(request, { exchange });
     const bytes = ownBytes(await response.arrayBuffer());
