@@ -10,7 +10,7 @@ import type { Exchange, FrontDoorEvent } from '../request/exchange.js';
 import { acceptedRequestId, exchangeScope } from '../request-id.js';
 import { AbandonedError, createExecutionGate } from './execution-gate.js';
 import { hasValidHost, readBody, requestHeaders, sendError } from './node-adapter.js';
-import { type CachedAnswer, type FlightHandle, ResponseCache } from './response-cache.js';
+import { byteLengthOf, type CachedAnswer, type FlightHandle, ResponseCache } from './response-cache.js';
 
 export type { FrontDoorEvent };
 
@@ -58,7 +58,7 @@ function send(
 ) {
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
-  res.setHeader('content-length', answer.body.length);
+  res.setHeader('content-length', byteLengthOf(answer.body));
   if (cacheStatus) res.setHeader('x-response-cache', cacheStatus);
   res.setHeader('x-request-id', requestId);
   res.end(answer.body);
@@ -71,20 +71,6 @@ function stillConnected(res: ServerResponse): () => boolean {
     hungUp = !res.writableFinished;
   });
   return () => !hungUp;
-}
-
-/**
- * The answer's bytes as a Buffer without copying them when they fill their own memory: the
- * fetch implementation under yoga hands its body Buffer over as the "ArrayBuffer", and
- * `Buffer.from` of a Buffer copies (a 136 KB dashboard answer, per request). A small answer
- * cut from Node's shared buffer pool is copied, so a kept answer does not hold the whole slab.
- */
-function ownBytes(body: ArrayBuffer | ArrayBufferView): Buffer {
-  if (!ArrayBuffer.isView(body)) return Buffer.from(body);
-  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-  return whole
-    ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-    : Buffer.from(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
 }
 
 function operationNameOf(body: Buffer): string | undefined {
@@ -139,7 +125,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     return leave;
   }
 
-  /** The app's answer to one POSTed query, as bytes with the headers a replay needs. */
+  /** The app's answer to one POSTed query, with the headers a replay needs. */
   async function answerOf(
     req: IncomingMessage,
     headers: Headers,
@@ -160,7 +146,9 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     // read here declared, the limits plugin reads it whole instead of through a stream.
     request.headers.set('content-length', String(body.length));
     const response = await app.fetch(request, { exchange });
-    const bytes = ownBytes(await response.arrayBuffer());
+    // The JSON text yoga made, not a copy: every answer here is JSON (SSE and the rest go
+    // straight to the app).
+    const text = await response.text();
     const kept: [string, string][] = [];
     response.headers.forEach((value, name) => {
       if (!PER_EXCHANGE_HEADERS.has(name)) kept.push([name, value]);
@@ -168,7 +156,7 @@ export function createHttpHandler(app: App, options: HttpHandlerOptions) {
     const answer: CachedAnswer = {
       status: response.status,
       headers: kept,
-      body: bytes,
+      body: text,
       freshUntil: 0,
       operationName: exchange.outcome?.operationName ?? operationNameOf(body),
       requestId: response.headers.get('x-request-id') ?? undefined,

@@ -19,7 +19,12 @@ const PURGE_EVERY_MS = 1_000;
 export interface CachedAnswer {
   status: number;
   headers: [string, string][];
-  body: Buffer;
+  /**
+   * An executed answer is the app's JSON text, sent as it is: bytes made of it per request
+   * would each wait for a garbage collection to be freed (a 136 KB dashboard answer at every
+   * distinct request, docs/performance.md). A kept answer is bytes, replayed without encoding.
+   */
+  body: string | Buffer;
   /** Epoch ms until which it may be served again; 0: not to be kept. */
   freshUntil: number;
   /** The operation's name, for the logs and metrics of replays. */
@@ -62,8 +67,22 @@ export interface FlightHandle {
   fail(error: unknown): void;
 }
 
+/** The length of an answer's body in bytes, as Content-Length says it. */
+export const byteLengthOf = (body: string | Buffer): number =>
+  typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+
+/**
+ * A text's UTF-8 bytes in memory of their own: `Buffer.from` cuts a small one from Node's shared
+ * pool (8 KB slabs by default), and a kept 250-byte answer would hold a whole slab.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 const sizeOf = (answer: CachedAnswer): number => {
-  let size = answer.body.length + ENTRY_OVERHEAD_BYTES;
+  let size = byteLengthOf(answer.body) + ENTRY_OVERHEAD_BYTES;
   for (const [name, value] of answer.headers) size += name.length + value.length;
   return size;
 };
@@ -205,6 +224,8 @@ export class ResponseCache {
       this.answers.purgeStale();
     }
     const ttl = Math.min(answer.freshUntil - now, this.options.ttlMs);
-    if (ttl > 0) this.answers.set(key, answer, { ttl });
+    if (ttl <= 0) return;
+    const kept = typeof answer.body === 'string' ? { ...answer, body: ownBytes(answer.body) } : answer;
+    this.answers.set(key, kept, { ttl });
   }
 }

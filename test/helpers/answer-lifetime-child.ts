@@ -3,14 +3,20 @@
  * tsx`: a gateway with one execution slot over a simulator of many clusters; its URL and the
  * clusters' ids are its first stdout line. It then obeys stdin lines: `slow` (the simulator
  * answers 400 ms late from now on), `gc` (one young-generation collection), and `measure`
- * (ArrayBuffer memory freed by one young-generation collection, printed as JSON).
+ * (what one young-generation collection did to large objects, printed as JSON: the bytes it
+ * freed from the young generation's large-object space and those it moved to the old one).
  */
+
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { startTestGateway } from './gateway.js';
 
 const gc = (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
+/** Bytes in use per heap space: a string over 128 KB (a dashboard answer) is a large object. */
+const used = () =>
+  Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
 /** Until the collector's background sweeping has freed what it found dead. */
 const SWEEP_MS = 50;
 
@@ -26,10 +32,17 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'gc') gc({ type: 'minor' });
   if (line === 'measure') {
     await sleep(SWEEP_MS);
-    const before = process.memoryUsage().arrayBuffers;
+    const before = used();
     gc({ type: 'minor' });
     await sleep(SWEEP_MS);
-    console.log(JSON.stringify({ freedBytes: before - process.memoryUsage().arrayBuffers }));
+    const after = used();
+    const bytes = (space: string, from: Record<string, number>) => from[space] ?? 0;
+    console.log(
+      JSON.stringify({
+        youngFreed: bytes('new_large_object_space', before) - bytes('new_large_object_space', after),
+        promoted: bytes('large_object_space', after) - bytes('large_object_space', before),
+      }),
+    );
     continue;
   }
   if (line === 'exit') break;

@@ -83,6 +83,24 @@ describe('CORS', () => {
 });
 
 describe('the HTTP server', () => {
+  it('declares the length of an answer with text beyond ASCII in bytes', async () => {
+    gateway = await startTestGateway();
+    const url = await gateway.listen();
+    // graphql-js quotes the rejected value in its error: the answer holds two 3-byte characters.
+    // (Sent escaped, so the request itself is ASCII.)
+    const body = JSON.stringify({
+      query: 'query($v: Boolean!) { __typename @include(if: $v) }',
+      variables: { v: '名前' },
+    }).replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const answer = await raw(
+      url,
+      `POST /graphql HTTP/1.1\r\nHost: gateway.test\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+    const [head = '', sent = ''] = answer.text.split('\r\n\r\n');
+    expect(Number(/^content-length: (\d+)$/im.exec(head)?.[1])).toBe(sent.length);
+    expect(Buffer.from(sent, 'latin1').toString('utf8')).toContain('名前');
+  });
+
   it('answers a malformed Host with 400 BAD_REQUEST, never 500', async () => {
     gateway = await startTestGateway();
     const url = await gateway.listen();

@@ -34,6 +34,19 @@ describe('ResponseCache', () => {
     expect(cache.get('b')).toBeDefined();
   });
 
+  it("keeps an executed answer's text as its UTF-8 bytes, counted in bytes, in memory of their own", async () => {
+    const cache = new ResponseCache({ ttlMs: 10_000 });
+    const text = JSON.stringify({ data: { name: '名前'.repeat(100) } });
+    for (let i = 0; i < 2; i++) await cache.run('a', async () => ({ ...answer(0), body: text })).answer;
+    const kept = cache.get('a')?.body;
+    expect(Buffer.isBuffer(kept)).toBe(true);
+    expect(kept?.toString('utf8')).toBe(text);
+    // Not a slice of Node's shared pool, which a kept answer would hold whole.
+    expect((kept as Buffer).buffer.byteLength).toBe(Buffer.byteLength(text));
+    expect(cache.stats().bytes).toBeGreaterThanOrEqual(Buffer.byteLength(text));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(text.length);
+  });
+
   it('counts bodies, headers and per-entry overhead against maxBytes', async () => {
     const cache = new ResponseCache({ ttlMs: 10_000, maxBytes: 3_000 });
     for (const key of ['a', 'b', 'c']) {
