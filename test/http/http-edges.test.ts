@@ -91,7 +91,7 @@ describe('the HTTP server', () => {
     const body = JSON.stringify({
       query: 'query($v: Boolean!) { __typename @include(if: $v) }',
       variables: { v: '名前' },
-    }).replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const answer = await raw(
       url,
       `POST /graphql HTTP/1.1\r\nHost: gateway.test\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
