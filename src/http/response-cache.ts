@@ -72,13 +72,15 @@ export const byteLengthOf = (body: string | Buffer): number =>
   typeof body === 'string' ? Buffer.byteLength(body) : body.length;
 
 /**
- * A text's UTF-8 bytes in memory of their own: `Buffer.from` cuts a small one from Node's shared
- * pool (8 KB slabs by default), and a kept 250-byte answer would hold a whole slab.
+ * The answer with its text as UTF-8 bytes in memory of their own: `Buffer.from` cuts a small
+ * text's bytes from Node's shared pool (8 KB slabs by default), and a kept 250-byte answer would
+ * hold a whole slab.
  */
-function ownBytes(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
-  return bytes;
+function withOwnBytes(answer: CachedAnswer): CachedAnswer {
+  if (typeof answer.body !== 'string') return answer;
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(answer.body));
+  bytes.write(answer.body);
+  return { ...answer, body: bytes };
 }
 
 const sizeOf = (answer: CachedAnswer): number => {
@@ -175,8 +177,10 @@ export class ResponseCache {
     return {
       settle: (answer) => {
         if (!end()) return;
-        if (flight.admit) this.keep(key, answer);
-        flight.joiners?.settle(answer);
+        // Encoded once for everyone else: each joiner and every replay writes the same bytes.
+        const shared = flight.admit || flight.joiners ? withOwnBytes(answer) : answer;
+        if (flight.admit) this.keep(key, shared);
+        flight.joiners?.settle(shared);
       },
       fail: (error) => {
         if (end()) flight.joiners?.fail(error);
@@ -225,7 +229,6 @@ export class ResponseCache {
     }
     const ttl = Math.min(answer.freshUntil - now, this.options.ttlMs);
     if (ttl <= 0) return;
-    const kept = typeof answer.body === 'string' ? { ...answer, body: ownBytes(answer.body) } : answer;
-    this.answers.set(key, kept, { ttl });
+    this.answers.set(key, withOwnBytes(answer), { ttl });
   }
 }

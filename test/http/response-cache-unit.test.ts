@@ -47,6 +47,20 @@ describe('ResponseCache', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(text.length);
   });
 
+  it('encodes a shared answer once: joiners get its bytes, the caller that executed keeps its text', async () => {
+    const cache = new ResponseCache({ ttlMs: 10_000 });
+    const text = JSON.stringify({ data: { ok: true } });
+    const flight = cache.begin('a');
+    const joined = cache.join('a');
+    const executed = { ...answer(0), body: text };
+    flight.settle(executed);
+    const shared = await joined;
+    expect(executed.body).toBe(text);
+    expect(Buffer.isBuffer(shared?.body)).toBe(true);
+    // The bytes kept for replays are the very ones the joiner wrote.
+    expect(cache.get('a')?.body).toBe(shared?.body);
+  });
+
   it('counts bodies, headers and per-entry overhead against maxBytes', async () => {
     const cache = new ResponseCache({ ttlMs: 10_000, maxBytes: 3_000 });
     for (const key of ['a', 'b', 'c']) {
