@@ -221,6 +221,7 @@ export class ResponseCache {
     return { entries: this.answers.size, bytes: this.answers.calculatedSize, admissionKeys: this.asked.size };
   }
 
+  /** Keeps an answer its flight has already made bytes of (`settle`). */
   private keep(key: string, answer: CachedAnswer): void {
     const now = Date.now();
     if (now - this.lastPurge > PURGE_EVERY_MS) {
@@ -228,7 +229,6 @@ export class ResponseCache {
       this.answers.purgeStale();
     }
     const ttl = Math.min(answer.freshUntil - now, this.options.ttlMs);
-    if (ttl <= 0) return;
-    this.answers.set(key, withOwnBytes(answer), { ttl });
+    if (ttl > 0) this.answers.set(key, answer, { ttl });
   }
 }

@@ -6,7 +6,6 @@
  * (what one young-generation collection did to large objects, printed as JSON: the bytes it
  * freed from the young generation's large-object space and those it moved to the old one).
  */
-
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
