@@ -27,7 +27,9 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The V8 flags of npm start (package.json config.nodeFlags), chosen by measurement on repeated and
-# distinct queries (docs/performance.md): a 16 MB young generation, an old generation that grows
-# by a fifth of its live size between full collections (V8 grows it up to 4x on a large machine),
-# and no Maglev tier, whose concurrent compilations held 25 MB of malloc memory under load.
-CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=20", "--no-maglev", "dist/main.js"]
+# distinct queries (docs/performance.md): a 4 MB young generation; no allocation-site
+# pretenuring, which otherwise takes short-lived request objects for long-lived ones at random
+# and sends them straight to the old generation; an old generation that grows by a fifth of its
+# live size between full collections (V8 grows it up to 4x on a large machine); and no Maglev
+# tier, whose concurrent compilations held 25 MB of malloc memory under load.
+CMD ["node", "--max-semi-space-size=4", "--no-allocation-site-pretenuring", "--heap-growing-percent=20", "--no-maglev", "dist/main.js"]

@@ -21,9 +21,11 @@
  * something broke (a subscriber missed its event, the gateway did not start).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { gatewayNodeFlags } from './lib/node-flags.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROLE = process.argv[2];
@@ -256,7 +258,7 @@ const percentile = (values: number[], p: number) => {
 
 async function bench(): Promise<void> {
   const child: ChildProcess = fork(SELF, ['gateway'], {
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=16'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...gatewayNodeFlags(join(dirname(SELF), '..'))],
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

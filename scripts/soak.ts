@@ -75,7 +75,7 @@ const FLOOD_BODY_BYTES = 90_000;
 /**
  * Flood: peak RSS may grow at most this much over the flood's base (below): the response cache's full
  * budget plus 80 MB of headroom for what a flood of big bodies leaves around for a while: V8's
- * young generation grown to its full 2 x 16 MB (`config.nodeFlags`), bodies promoted while in
+ * young generation grown to its full size (`config.nodeFlags`), bodies promoted while in
  * flight that only a major GC frees (the old space grows to 1.2x its live size before one),
  * yoga's parse cache filling its 16 MB of document text, Buffer memory malloc keeps for reuse,
  * and the few copies of its body each request in flight holds (socket chunks, the concatenated
